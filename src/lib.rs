@@ -1,0 +1,10 @@
+//! well-client: the call-center softphone SDK, as a sans-IO core with a thin browser adapter.
+//!
+//! Everything that decides something lives in plain Rust that never touches the network, a
+//! clock or the DOM: bytes, HTTP results and the time come in as values, and frames to send,
+//! requests to make, timers to arm and events to deliver come out. The [`web`] adapter (wasm32
+//! only) moves those values between the core and the browser and holds no logic.
+
+pub mod json;
+pub mod stomp;
+pub mod time;

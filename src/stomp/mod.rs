@@ -1,0 +1,1 @@
+//! STOMP 1.2 over WebSocket, sans-IO.
