@@ -2,9 +2,17 @@
 //!
 //! Everything that decides something lives in plain Rust that never touches the network, a
 //! clock or the DOM: bytes, HTTP results and the time come in as values, and frames to send,
-//! requests to make, timers to arm and events to deliver come out. The [`web`] adapter (wasm32
+//! requests to make, timers to arm and events to deliver come out. The `web` adapter (wasm32
 //! only) moves those values between the core and the browser and holds no logic.
 
+pub mod api;
+pub mod config;
 pub mod json;
+pub mod log;
+pub mod model;
+pub mod session;
 pub mod stomp;
 pub mod time;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

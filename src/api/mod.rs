@@ -1,0 +1,1 @@
+//! REST commands: request building and response mapping.

@@ -1,0 +1,1 @@
+//! Configuration and the `useConfig` presets.

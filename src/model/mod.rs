@@ -1,0 +1,1 @@
+//! Telephony events → call memory, UI events and innerOn events.

@@ -1,0 +1,1 @@
+//! Session upkeep: login flow, HTTP heartbeat, reconnect and resync.

@@ -1,0 +1,1 @@
+//! The browser adapter (wasm32 only).
