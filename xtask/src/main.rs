@@ -1,1 +1,79 @@
-fn main() {}
+//! `cargo xtask`: the project's own commands, so that a fresh Debian machine with only the Rust
+//! toolchain and node/npm needs nothing else than `cargo xtask demo` or `cargo xtask test`.
+//!
+//! - `setup` installs what the other commands use (wasm target, wasm-bindgen-cli, npm tools,
+//!   Chromium and its driver, RabbitMQ) and is quick when all of it is already there;
+//! - `dist` builds the drop-in `dist/well-client.js` and the npm package in `dist/npm/`;
+//! - `test` runs every check CI runs, in order, failing fast;
+//! - `demo` serves the demo softphone from the simulator until Ctrl-C;
+//! - `bench-size` tracks the size of what we ship against the library it replaces.
+
+mod cmd;
+mod demo;
+mod dist;
+mod setup;
+mod sim;
+mod sizes;
+mod suite;
+mod timing;
+mod workspace;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::workspace::Workspace;
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Build, test and demo commands of well-client"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install the wasm target, wasm-bindgen-cli, the npm tools and the Debian packages the
+    /// other commands need (only what is missing).
+    Setup,
+    /// Build the drop-in script `dist/well-client.js` and the npm package `dist/npm/`.
+    Dist,
+    /// Run every check CI runs: formatting, lints, native tests, RabbitMQ, packaging, browser
+    /// tests and end-to-end tests, in that order, stopping at the first failure.
+    Test(suite::Selection),
+    /// Serve the demo softphone, the built SDK and the examples from the simulator.
+    Demo {
+        /// Port on 127.0.0.1 the simulator listens on.
+        #[arg(long, default_value_t = 8088)]
+        port: u16,
+    },
+    /// Build dist and report its sizes against the original jQuery + STOMP + well-client.js.
+    BenchSize,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ws = match Workspace::locate() {
+        Ok(ws) => ws,
+        Err(err) => return fail(&err),
+    };
+    let outcome = match cli.command {
+        Command::Setup => setup::run(&ws, setup::Needs::everything()),
+        Command::Dist => dist::run(&ws).and_then(|files| sizes::report(&ws, &files, false)),
+        Command::Test(selection) => suite::run(&ws, &selection),
+        Command::Demo { port } => demo::run(&ws, port),
+        Command::BenchSize => dist::run(&ws).and_then(|files| sizes::report(&ws, &files, true)),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => fail(&err),
+    }
+}
+
+fn fail(err: &anyhow::Error) -> ExitCode {
+    eprintln!("\nerror: {err:#}");
+    ExitCode::FAILURE
+}

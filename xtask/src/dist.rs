@@ -1,0 +1,470 @@
+//! `cargo xtask dist`: builds the release wasm, binds and optimizes it, and composes the two
+//! things we ship from it and the JS shim in `js-shim/`:
+//!
+//! - `dist/well-client.js`, the drop-in classic script: wasm-bindgen's `no-modules` glue, the
+//!   shim and the optimized wasm as base64, so the page's next script can use `wellClient`
+//!   synchronously;
+//! - `dist/npm/`, the npm package: wasm-bindgen's `web` glue, the optimized wasm file, the
+//!   shim as an ES module, the entry point, its types and `package.json`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{anyhow, bail, Context, Result};
+use base64::Engine;
+
+use crate::cmd;
+use crate::setup::{WASM_OPT, WASM_TARGET};
+use crate::timing::Timings;
+use crate::workspace::Workspace;
+
+/// The line of `js-shim/classic.js` replaced by the `no-modules` glue.
+const GLUE_MARKER: &str = "/*@GLUE@*/";
+/// The line of `js-shim/classic.js` replaced by `js-shim/shim.js`.
+const SHIM_MARKER: &str = "/*@SHIM@*/";
+/// The string literal of `js-shim/classic.js` replaced by the wasm as a base64 literal.
+const WASM_MARKER: &str = "@WASM_BASE64@";
+/// Appended to `shim.js` in the npm package, which imports it as a module.
+const SHIM_EXPORTS: &str = "\nexport { createWellClient, Deferred };\n";
+
+/// Builds everything and returns the files written, as absolute paths.
+pub fn run(ws: &Workspace) -> Result<Vec<PathBuf>> {
+    let mut t = Timings::new("dist");
+    let target = ws.target_dir()?;
+    t.step("cargo build (wasm32, release)", || {
+        cmd::run(ws.cargo().args([
+            "build",
+            "-p",
+            "well-client",
+            "--release",
+            "--target",
+            WASM_TARGET,
+        ]))
+    })?;
+    let wasm = target.join(WASM_TARGET).join("release/well_client.wasm");
+    let classic = target.join("wasm-bindgen/classic");
+    let esm = target.join("wasm-bindgen/esm");
+    t.step("wasm-bindgen (no-modules, web)", || {
+        bindgen(&wasm, "no-modules", &classic)?;
+        bindgen(&wasm, "web", &esm)
+    })?;
+    let (classic_wasm, esm_wasm) = t.step("wasm-opt -Oz", || {
+        Ok((optimize(ws, &classic)?, optimize(ws, &esm)?))
+    })?;
+    let files = t.step("compose dist/", || {
+        let shim = ShimSources::read(&ws.path("js-shim"))?;
+        let bound = Bound {
+            classic_glue: read_text(&classic.join("well_client.js"))?,
+            classic_wasm: read_bytes(&classic_wasm)?,
+            esm_glue: read_text(&esm.join("well_client.js"))?,
+            esm_wasm: read_bytes(&esm_wasm)?,
+        };
+        let version = ws.package_version("well-client")?;
+        write_dist(&ws.path("dist"), &shim, &bound, &version)
+    })?;
+    t.print();
+    Ok(files)
+}
+
+fn bindgen(wasm: &Path, target: &str, out_dir: &Path) -> Result<()> {
+    // A clean directory, so nothing stale from an earlier build can be picked up.
+    if out_dir.exists() {
+        std::fs::remove_dir_all(out_dir)
+            .with_context(|| format!("removing {}", out_dir.display()))?;
+    }
+    cmd::run(
+        Command::new("wasm-bindgen")
+            .args(["--target", target, "--no-typescript", "--out-dir"])
+            .arg(out_dir)
+            .arg(wasm),
+    )
+}
+
+/// Runs the pinned `wasm-opt -Oz` on the `*_bg.wasm` in `dir` and returns the optimized file.
+fn optimize(ws: &Workspace, dir: &Path) -> Result<PathBuf> {
+    let input = dir.join("well_client_bg.wasm");
+    let output = dir.join("well_client_bg.opt.wasm");
+    if !input.is_file() {
+        bail!("wasm-bindgen did not write {}", input.display());
+    }
+    let wasm_opt = ws.path(WASM_OPT);
+    if !wasm_opt.is_file() {
+        bail!("{} is missing: run `cargo xtask setup`", wasm_opt.display());
+    }
+    cmd::run(
+        Command::new(&wasm_opt)
+            .arg("-Oz")
+            .arg(&input)
+            .arg("-o")
+            .arg(&output),
+    )?;
+    // wasm-opt has been seen to exit 0 without a usable result; never ship what we did not get.
+    let optimized = std::fs::read(&output)
+        .with_context(|| format!("wasm-opt exited 0 but did not write {}", output.display()))?;
+    if !optimized.starts_with(b"\0asm") {
+        bail!("{} is not a wasm module", output.display());
+    }
+    Ok(output)
+}
+
+/// The hand-written files of `js-shim/` that dist composes with the generated ones.
+struct ShimSources {
+    classic: String,
+    shim: String,
+    esm: String,
+    types: String,
+    package_json: String,
+    readme: Option<String>,
+}
+
+impl ShimSources {
+    fn read(dir: &Path) -> Result<Self> {
+        let required = |name: &str| {
+            let path = dir.join(name);
+            std::fs::read_to_string(&path).with_context(|| {
+                format!(
+                    "reading {}: dist composes the SDK's JS shim, which must provide \
+                     classic.js, shim.js, esm.js, index.d.ts and package.json",
+                    path.display()
+                )
+            })
+        };
+        let readme = dir.join("README.md");
+        Ok(ShimSources {
+            classic: required("classic.js")?,
+            shim: required("shim.js")?,
+            esm: required("esm.js")?,
+            types: required("index.d.ts")?,
+            package_json: required("package.json")?,
+            readme: readme.is_file().then(|| read_text(&readme)).transpose()?,
+        })
+    }
+}
+
+/// What wasm-bindgen and wasm-opt produced for each target.
+struct Bound {
+    classic_glue: String,
+    classic_wasm: Vec<u8>,
+    esm_glue: String,
+    esm_wasm: Vec<u8>,
+}
+
+/// Replaces `dist/` with the drop-in script and the npm package; returns the files written.
+fn write_dist(
+    dist: &Path,
+    shim: &ShimSources,
+    bound: &Bound,
+    version: &str,
+) -> Result<Vec<PathBuf>> {
+    let drop_in = compose_classic(
+        &shim.classic,
+        &bound.classic_glue,
+        &shim.shim,
+        &bound.classic_wasm,
+    )
+    .context("composing dist/well-client.js from js-shim/classic.js")?;
+    let package_json =
+        set_package_version(&shim.package_json, version).context("js-shim/package.json")?;
+    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
+        (dist.join("well-client.js"), drop_in.into_bytes()),
+        (
+            dist.join("npm/well_client.js"),
+            bound.esm_glue.clone().into_bytes(),
+        ),
+        (dist.join("npm/well_client_bg.wasm"), bound.esm_wasm.clone()),
+        (
+            dist.join("npm/shim.js"),
+            format!("{}{SHIM_EXPORTS}", shim.shim).into_bytes(),
+        ),
+        (dist.join("npm/index.js"), shim.esm.clone().into_bytes()),
+        (dist.join("npm/index.d.ts"), shim.types.clone().into_bytes()),
+        (dist.join("npm/package.json"), package_json.into_bytes()),
+    ];
+    if let Some(readme) = &shim.readme {
+        files.push((dist.join("npm/README.md"), readme.clone().into_bytes()));
+    }
+    if dist.exists() {
+        std::fs::remove_dir_all(dist).with_context(|| format!("removing {}", dist.display()))?;
+    }
+    std::fs::create_dir_all(dist.join("npm"))
+        .with_context(|| format!("creating {}", dist.display()))?;
+    for (path, bytes) in &files {
+        std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(files.into_iter().map(|(path, _)| path).collect())
+}
+
+/// Fills the three placeholders of the classic template. Each must appear exactly once, and
+/// only the template is searched, never the text put in.
+fn compose_classic(template: &str, glue: &str, shim: &str, wasm: &[u8]) -> Result<String> {
+    let base64 = base64::engine::general_purpose::STANDARD.encode(wasm);
+    let literals = [format!("\"{WASM_MARKER}\""), format!("'{WASM_MARKER}'")];
+    let (mut glues, mut shims, mut wasms) = (0, 0, 0);
+    let mut out = String::with_capacity(template.len() + glue.len() + shim.len() + base64.len());
+    for line in template.split_inclusive('\n') {
+        let content = line.trim();
+        if content == GLUE_MARKER {
+            glues += 1;
+            push_block(&mut out, glue);
+        } else if content == SHIM_MARKER {
+            shims += 1;
+            push_block(&mut out, shim);
+        } else if let Some(literal) = literals.iter().find(|l| line.contains(l.as_str())) {
+            wasms += line.matches(literal.as_str()).count();
+            out += &line.replace(literal.as_str(), &format!("\"{base64}\""));
+        } else {
+            out += line;
+        }
+    }
+    for (count, what) in [
+        (glues, format!("a line `{GLUE_MARKER}`")),
+        (shims, format!("a line `{SHIM_MARKER}`")),
+        (wasms, format!("the string literal \"{WASM_MARKER}\"")),
+    ] {
+        match count {
+            1 => {}
+            0 => bail!("the template has no placeholder {what}"),
+            n => bail!("the template has {n} placeholders {what}; it needs exactly one"),
+        }
+    }
+    Ok(out)
+}
+
+/// Appends a block of code as whole lines.
+fn push_block(out: &mut String, block: &str) {
+    *out += block;
+    if !block.ends_with('\n') {
+        out.push('\n');
+    }
+}
+
+/// Sets the top-level `"version"` of a package.json text to `version`, keeping the rest of the
+/// text (key order, formatting) as it is.
+fn set_package_version(text: &str, version: &str) -> Result<String> {
+    let parsed: serde_json::Value = serde_json::from_str(text).context("not valid JSON")?;
+    if !parsed.is_object() {
+        bail!("not a JSON object");
+    }
+    let literal = serde_json::to_string(version)?;
+    let updated = match top_level_string_value(text, "version")? {
+        Some(range) => format!("{}{literal}{}", &text[..range.start], &text[range.end..]),
+        None => {
+            let brace = text.find('{').ok_or_else(|| anyhow!("no opening brace"))?;
+            let (head, tail) = text.split_at(brace + 1);
+            let separator = if parsed.as_object().is_some_and(|o| o.is_empty()) {
+                ""
+            } else {
+                ","
+            };
+            format!("{head}\n  \"version\": {literal}{separator}{tail}")
+        }
+    };
+    let check: serde_json::Value = serde_json::from_str(&updated)?;
+    if check.get("version").and_then(|v| v.as_str()) != Some(version) {
+        bail!("could not set the version");
+    }
+    Ok(updated)
+}
+
+/// The byte range (quotes included) of the string value of top-level `key` in a JSON object
+/// text that is known to be valid.
+fn top_level_string_value(text: &str, key: &str) -> Result<Option<std::ops::Range<usize>>> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                let end = string_end(bytes, i)?;
+                let after = skip_space(bytes, end);
+                if depth == 1 && bytes.get(after) == Some(&b':') && &text[i + 1..end - 1] == key {
+                    let value = skip_space(bytes, after + 1);
+                    if bytes.get(value) != Some(&b'"') {
+                        bail!("\"{key}\" is not a string");
+                    }
+                    return Ok(Some(value..string_end(bytes, value)?));
+                }
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(None)
+}
+
+/// The index just past the closing quote of the string starting at `start`.
+fn string_end(bytes: &[u8], start: usize) -> Result<usize> {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Ok(i + 1),
+            _ => i += 1,
+        }
+    }
+    bail!("unterminated string")
+}
+
+fn skip_space(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str =
+        "(function () {\n  /*@GLUE@*/\n  var bytes = \"@WASM_BASE64@\";\n/*@SHIM@*/\n})();\n";
+
+    #[test]
+    fn classic_template_gets_glue_shim_and_base64_wasm() {
+        let out = compose_classic(
+            TEMPLATE,
+            "let wasm_bindgen;",
+            "function shim() {}\n",
+            b"\0asm",
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "(function () {\nlet wasm_bindgen;\n  var bytes = \"AGFzbQ==\";\nfunction shim() {}\n})();\n"
+        );
+    }
+
+    #[test]
+    fn single_quoted_wasm_literal_is_accepted() {
+        let template = TEMPLATE.replace("\"@WASM_BASE64@\"", "'@WASM_BASE64@'");
+        let out = compose_classic(&template, "", "", b"x").unwrap();
+        assert!(out.contains("var bytes = \"eA==\";"), "{out}");
+    }
+
+    #[test]
+    fn inserted_text_is_not_searched_for_placeholders() {
+        let out = compose_classic(TEMPLATE, "/*@SHIM@*/\n\"@WASM_BASE64@\"", "", b"").unwrap();
+        assert!(out.contains("/*@SHIM@*/\n\"@WASM_BASE64@\"\n"), "{out}");
+    }
+
+    #[test]
+    fn missing_or_repeated_placeholders_are_errors() {
+        let no_glue = TEMPLATE.replace("/*@GLUE@*/", "");
+        let err = compose_classic(&no_glue, "", "", b"").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the template has no placeholder a line `/*@GLUE@*/`"
+        );
+
+        let two_shims = format!("{TEMPLATE}/*@SHIM@*/\n");
+        let err = compose_classic(&two_shims, "", "", b"").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("2 placeholders a line `/*@SHIM@*/`"),
+            "{err}"
+        );
+
+        let marker_inside_a_line = TEMPLATE.replace("  /*@GLUE@*/", "x(); /*@GLUE@*/");
+        assert!(compose_classic(&marker_inside_a_line, "", "", b"").is_err());
+
+        let unquoted = TEMPLATE.replace("\"@WASM_BASE64@\"", "@WASM_BASE64@");
+        let err = compose_classic(&unquoted, "", "", b"").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("no placeholder the string literal"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn package_version_replaces_only_the_top_level_version() {
+        let text = r#"{
+  "name": "well-client",
+  "description": "{ \"version\": tricky }",
+  "engines": { "version": "9" },
+  "version": "0.0.0-dev",
+  "files": ["index.js"]
+}
+"#;
+        let out = set_package_version(text, "2.0.0").unwrap();
+        assert_eq!(out, text.replace("0.0.0-dev", "2.0.0"));
+    }
+
+    #[test]
+    fn package_version_is_added_when_absent() {
+        let out = set_package_version("{\n  \"name\": \"w\"\n}\n", "2.0.0").unwrap();
+        assert_eq!(out, "{\n  \"version\": \"2.0.0\",\n  \"name\": \"w\"\n}\n");
+        let out = set_package_version("{}", "1.2.3").unwrap();
+        assert_eq!(out, "{\n  \"version\": \"1.2.3\"}");
+    }
+
+    #[test]
+    fn package_json_must_be_an_object_with_a_string_version() {
+        assert!(set_package_version("[1]", "1.0.0").is_err());
+        assert!(set_package_version("{", "1.0.0").is_err());
+        let err = set_package_version(r#"{"version": 2}"#, "1.0.0").unwrap_err();
+        assert!(err.to_string().contains("not a string"), "{err}");
+    }
+
+    #[test]
+    fn dist_holds_the_drop_in_and_the_npm_package() {
+        let dir = tempfile::tempdir().unwrap();
+        let dist = dir.path().join("dist");
+        std::fs::create_dir_all(dist.join("stale")).unwrap();
+        let shim = ShimSources {
+            classic: TEMPLATE.into(),
+            shim: "function createWellClient() {}\nclass Deferred {}\n".into(),
+            esm: "export * from './shim.js';\n".into(),
+            types: "export {};\n".into(),
+            package_json: "{\"name\": \"well-client\", \"version\": \"0.0.0\"}".into(),
+            readme: None,
+        };
+        let bound = Bound {
+            classic_glue: "let wasm_bindgen;".into(),
+            classic_wasm: b"\0asm".to_vec(),
+            esm_glue: "export function initSync() {}".into(),
+            esm_wasm: b"\0asm\x01".to_vec(),
+        };
+        let files = write_dist(&dist, &shim, &bound, "2.0.0").unwrap();
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.strip_prefix(&dist).unwrap().display().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "well-client.js",
+                "npm/well_client.js",
+                "npm/well_client_bg.wasm",
+                "npm/shim.js",
+                "npm/index.js",
+                "npm/index.d.ts",
+                "npm/package.json"
+            ]
+        );
+        assert!(!dist.join("stale").exists());
+        let shim_js = std::fs::read_to_string(dist.join("npm/shim.js")).unwrap();
+        assert!(shim_js.ends_with("class Deferred {}\n\nexport { createWellClient, Deferred };\n"));
+        let package = std::fs::read_to_string(dist.join("npm/package.json")).unwrap();
+        assert_eq!(
+            package,
+            "{\"name\": \"well-client\", \"version\": \"2.0.0\"}"
+        );
+        assert_eq!(
+            std::fs::read(dist.join("npm/well_client_bg.wasm")).unwrap(),
+            b"\0asm\x01"
+        );
+    }
+}
