@@ -1,1 +1,770 @@
 //! Telephony events → call memory, UI events and innerOn events.
+//!
+//! [`Model`] is everything the core does when a telephony event arrives (PROTOCOL.md §4.2–§4.5,
+//! §7, §5.6, §8), as a state machine with no I/O. The client core feeds it the body of every
+//! STOMP `MESSAGE` with [`Model::handle_message`] (or an event object a page injects with
+//! [`Model::apply`]) and an [`EventContext`] (own device, the configured auto-answer, the wall
+//! clock), and acts on the [`Effect`]s appended to `out`:
+//!
+//! * `Ui` and `Inner` effects come in the order 1.3.7 dispatched them (DECISIONS.md K8): the
+//!   UI hook events of the frame, then its innerOn event(s); `Server(event)` — the event for
+//!   `exports`, `on(name)` and listeners — is always the frame's last effect, so page code runs
+//!   only after the frame is fully applied;
+//! * the control effects (`LoggedOn`, `LoggedOff`, `Ringing`, `Log`) stand where 1.3.7 took
+//!   the matching action (heartbeat start after the UI `agentLoggedOn`, teardown before the UI
+//!   `agentLoggedOff`, the UI layer's auto-answer after the UI `delivered`).
+//!
+//! Input is never trusted: unknown call ids, events for other devices, missing fields and
+//! wrong types are no-ops (at most a `Log` effect), never a panic. Only a body that is not a
+//! JSON object is refused, with an [`EventError`], and then nothing changes.
+//!
+//! ```
+//! use well_client::model::{Effect, EventContext, Model};
+//! use well_client::time::WallClock;
+//!
+//! let ctx = EventContext {
+//!     own_device: "8001@test.cc",
+//!     auto_answer: true,
+//!     now: WallClock { epoch_ms: 1_557_367_200_000, utc_offset_min: 480 },
+//! };
+//! let mut model = Model::new();
+//! let mut out = Vec::new();
+//! model
+//!     .handle_message(r#"{"eventName":"agentLoggedOn","serial":1,"deviceId":"8001@test.cc"}"#, &ctx, &mut out)
+//!     .unwrap();
+//! assert!(model.is_logged_in());
+//! assert!(matches!(out.last(), Some(Effect::Server(_))));
+//! ```
+
+mod actions;
+mod calls;
+mod devices;
+mod memory;
+mod recover;
+mod serials;
+
+pub use actions::CallActions;
+pub use devices::{device_number, is_external_device, is_internal_number};
+pub use memory::{Call, CallMemory, EntryShape, LegState, Party};
+pub use recover::{ActiveCall, ActiveCallState, ClientState, ClientStateError};
+
+use crate::json::{self, Map, ParseError, Value};
+use crate::time::WallClock;
+
+use serials::SerialWindow;
+
+/// What the model needs to know about the client to apply an event.
+#[derive(Copy, Clone, Debug)]
+pub struct EventContext<'a> {
+    /// The own device id (`env.deviceId`, e.g. `8001@test.cc`; `""` before login).
+    pub own_device: &'a str,
+    /// `autoAnswer` as configured: copied into the UI `delivered` event.
+    pub auto_answer: bool,
+    /// The wall clock: fallback for time ids, and the time zone `eventTime` is read in.
+    pub now: WallClock,
+}
+
+/// Something the client must do because of an event, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Payload for `wellClient.ui.main` (has `eventName`).
+    Ui(Map),
+    /// Payload for `innerOn` handlers (has `eventName`), e.g. `connectionCleared` (§4.5).
+    Inner(Map),
+    /// The event for `exports`, `on(name)` and listeners: as received, after stripping
+    /// `params`, `_type`, `topics`, with `lastEventSerial` and `brs` added.
+    Server(Map),
+    /// `agentLoggedOn` applied: start the HTTP heartbeat.
+    LoggedOn,
+    /// `agentLoggedOff` applied while logged in: tear the session down.
+    LoggedOff,
+    /// An inbound call rings on the own device: a candidate for auto-answer (K9).
+    Ringing {
+        /// The call's id now (a later `transferred` may rename it, see
+        /// [`CallMemory::ringing_inbound`]).
+        call_id: String,
+    },
+    /// A line for `onLog`.
+    Log {
+        /// `type: 'error'` rather than `'log'`.
+        error: bool,
+        /// The text.
+        text: String,
+    },
+}
+
+/// Why a message body was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EventError {
+    /// The body is not JSON.
+    #[error("event is not JSON: {0}")]
+    Json(#[from] ParseError),
+    /// The body is JSON but not an object.
+    #[error("event is not a JSON object")]
+    NotAnObject,
+}
+
+/// Fields of server internals that 1.3.7 deleted before dispatch (§4.2 step 2).
+const STRIPPED: [&str; 3] = ["params", "_type", "topics"];
+
+/// The event model of one client: login state, allocation, call memory, and the per-connection
+/// duplicate window and receive counter.
+#[derive(Clone, Debug)]
+pub struct Model {
+    memory: CallMemory,
+    logged_in: bool,
+    allocated: bool,
+    serials: SerialWindow,
+    brs: u32,
+}
+
+impl Default for Model {
+    fn default() -> Self {
+        Model::new()
+    }
+}
+
+impl Model {
+    /// Logged out, no calls, a fresh connection.
+    pub fn new() -> Self {
+        Model {
+            memory: CallMemory::new(),
+            logged_in: false,
+            allocated: false,
+            serials: SerialWindow::default(),
+            brs: 1,
+        }
+    }
+
+    /// One STOMP MESSAGE body: parse (bad JSON → `Err`, nothing changes), strip `params`,
+    /// `_type`, `topics`, drop a duplicate by serial over a window of recent serials of this
+    /// connection (an event without a serial is delivered), add `lastEventSerial` (= its
+    /// serial, as 1.3.7) and `brs` (per-connection counter 1..999, §4.2 step 4), then apply.
+    ///
+    /// A duplicate yields only a `Log` effect (no `Server`): it is dropped, not an error.
+    pub fn handle_message(
+        &mut self,
+        body: &str,
+        ctx: &EventContext,
+        out: &mut Vec<Effect>,
+    ) -> Result<(), EventError> {
+        let Value::Object(mut event) = json::parse(body)? else {
+            return Err(EventError::NotAnObject);
+        };
+        for key in STRIPPED {
+            event.remove(key);
+        }
+        if let Some(serial) = event.get("serial").filter(|s| !s.is_null()).cloned() {
+            if !self.serials.insert(&serial) {
+                let mut text = String::from("Error: event repeat sent ! serial ");
+                serial.write_to(&mut text);
+                out.push(Effect::Log { error: true, text });
+                return Ok(());
+            }
+            event.insert("lastEventSerial", serial);
+        }
+        let brs = self.brs;
+        self.brs = if (brs + 1) % 1000 == 0 { 1 } else { brs + 1 };
+        event.insert("brs", brs);
+        self.apply(event, ctx, out);
+        Ok(())
+    }
+
+    /// An event object injected by the page (`deliverEvent`) or built by the client: apply it
+    /// without duplicate check or `brs` (§3.5).
+    pub fn apply(&mut self, event: Map, ctx: &EventContext, out: &mut Vec<Effect>) {
+        let name = event
+            .get("eventName")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        match name {
+            "agentLoggedOn" => self.logged_on(event.get("deviceId").cloned(), out),
+            "agentLoggedOff" => {
+                if self.logged_in {
+                    self.logged_off(out);
+                }
+            }
+            "agentReady" | "agentNotReady" | "agentWorkingAfterCall" | "agentAllocated" => {
+                self.allocated = name == "agentAllocated";
+                let reason = event
+                    .get("reason")
+                    .filter(|r| r.is_truthy())
+                    .cloned()
+                    .unwrap_or_else(|| Value::from(""));
+                out.push(Effect::Ui(agent_state_ui(name, Some(reason))));
+            }
+            "recordStarted" | "recordStopped" => out.push(Effect::Ui(ui(name))),
+            _ => calls::apply(&mut self.memory, name, &event, ctx, out),
+        }
+        out.push(Effect::Server(event));
+    }
+
+    /// A new WebSocket connection: `brs` starts again at 1, the serial window is emptied.
+    pub fn connection_reset(&mut self) {
+        self.brs = 1;
+        self.serials.clear();
+    }
+
+    /// Whether an `agentLoggedOn` (or a recover) was applied and no `agentLoggedOff` since.
+    pub fn is_logged_in(&self) -> bool {
+        self.logged_in
+    }
+
+    /// Whether the agent is reserved by the dialler (DECISIONS.md row 20): set by
+    /// `agentAllocated`, cleared by `agentReady`, `agentNotReady`, `agentWorkingAfterCall`,
+    /// `agentLoggedOff`; recover and resync set it from the client state.
+    pub fn is_allocated(&self) -> bool {
+        self.allocated
+    }
+
+    /// The call memory.
+    pub fn memory(&self) -> &CallMemory {
+        &self.memory
+    }
+
+    /// Logout: logged out, no calls, not allocated.
+    pub fn reset(&mut self) {
+        self.logged_in = false;
+        self.allocated = false;
+        self.memory.clear();
+    }
+
+    /// The internal `agentLoggedOn` logic (also run by recover).
+    fn logged_on(&mut self, device_id: Option<Value>, out: &mut Vec<Effect>) {
+        self.logged_in = true;
+        self.memory.clear();
+        let mut payload = ui("agentLoggedOn");
+        if let Some(device_id) = device_id {
+            payload.insert("deviceId", device_id);
+        }
+        out.push(Effect::Ui(payload));
+        out.push(Effect::LoggedOn);
+    }
+
+    /// The internal `agentLoggedOff` logic, for a logged-in client.
+    fn logged_off(&mut self, out: &mut Vec<Effect>) {
+        self.reset();
+        out.push(Effect::LoggedOff);
+        out.push(Effect::Ui(ui("agentLoggedOff")));
+    }
+}
+
+/// A UI or innerOn payload with only its `eventName`.
+fn ui(name: &str) -> Map {
+    Map::new().with("eventName", name)
+}
+
+/// The UI event of an agent-state event; `reason` goes into `agentReady`/`agentNotReady` only
+/// (the reconnect rebuild sends them without one).
+fn agent_state_ui(name: &str, reason: Option<Value>) -> Map {
+    let mut payload = ui(name);
+    if let (Some(reason), "agentReady" | "agentNotReady") = (reason, name) {
+        payload.insert("reason", reason);
+    }
+    payload
+}
+
+/// The UI event name for an agent mode of the client state, if it has one.
+fn agent_mode_event(mode: &str) -> Option<&'static str> {
+    match mode {
+        "Ready" => Some("agentReady"),
+        "NotReady" => Some("agentNotReady"),
+        "WorkNotReady" => Some("agentWorkingAfterCall"),
+        "Allocated" => Some("agentAllocated"),
+        _ => None,
+    }
+}
+
+/// A string field; absent or not a string reads as `None`.
+fn text<'a>(event: &'a Map, key: &str) -> Option<&'a str> {
+    event.get(key).and_then(Value::as_str)
+}
+
+/// Appends a `Log` effect made of `parts`.
+fn log(out: &mut Vec<Effect>, error: bool, parts: &[&str]) {
+    out.push(Effect::Log {
+        error,
+        text: parts.concat(),
+    });
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Event builders and a fixed context for the model's unit tests.
+
+    use super::*;
+
+    pub const OWN: &str = "8001@test.cc";
+    pub const PEER: &str = "8002@test.cc";
+    pub const CUSTOMER: &str = "13800000000@test.cc";
+
+    pub fn ctx() -> EventContext<'static> {
+        EventContext {
+            own_device: OWN,
+            auto_answer: true,
+            now: WallClock {
+                epoch_ms: 1_557_367_299_000,
+                utc_offset_min: 480,
+            },
+        }
+    }
+
+    /// An event named `name` with string fields.
+    pub fn event(name: &str, fields: &[(&str, &str)]) -> Map {
+        let mut m = Map::new()
+            .with("eventName", name)
+            .with("eventTime", "2019.05.09 10:00:00");
+        for (k, v) in fields {
+            m.insert(*k, *v);
+        }
+        m
+    }
+
+    pub fn delivered(call: &str, calling: &str, called: &str) -> Map {
+        event(
+            "delivered",
+            &[
+                ("callId", call),
+                ("alertingDevice", called),
+                ("callingDevice", calling),
+                ("calledDevice", called),
+            ],
+        )
+    }
+
+    pub fn established(call: &str, calling: &str, called: &str) -> Map {
+        event(
+            "established",
+            &[
+                ("callId", call),
+                ("answeringDevice", called),
+                ("callingDevice", calling),
+                ("calledDevice", called),
+            ],
+        )
+        .with("eventTime", "2019.05.09 10:00:03")
+    }
+
+    pub fn originated(call: &str, calling: &str, called: &str) -> Map {
+        event(
+            "originated",
+            &[
+                ("callId", call),
+                ("callingDevice", calling),
+                ("calledDevice", called),
+            ],
+        )
+    }
+
+    pub fn cleared(call: &str, releasing: &str) -> Map {
+        event(
+            "connectionCleared",
+            &[("callId", call), ("releasingDevice", releasing)],
+        )
+    }
+
+    pub fn on_call(call: &str, name: &str) -> Map {
+        event(name, &[("callId", call)])
+    }
+
+    /// A logged-in model.
+    pub fn logged_in() -> Model {
+        let mut m = Model::new();
+        m.apply(
+            event("agentLoggedOn", &[("deviceId", OWN)]),
+            &ctx(),
+            &mut Vec::new(),
+        );
+        m
+    }
+
+    /// Applies `events` and returns the effects of the last one.
+    pub fn run(model: &mut Model, events: Vec<Map>) -> Vec<Effect> {
+        let mut out = Vec::new();
+        for e in events {
+            out.clear();
+            model.apply(e, &ctx(), &mut out);
+        }
+        out
+    }
+
+    /// The UI payloads among `effects`, as JSON text.
+    pub fn uis(effects: &[Effect]) -> Vec<String> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Ui(m) => Some(Value::Object(m.clone()).to_json()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The innerOn payloads among `effects`.
+    pub fn inners(effects: &[Effect]) -> Vec<Map> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Inner(m) => Some(m.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn has_log(effects: &[Effect]) -> bool {
+        effects.iter().any(|e| matches!(e, Effect::Log { .. }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+    use proptest::prelude::*;
+
+    fn handle(model: &mut Model, body: &str) -> (Result<(), EventError>, Vec<Effect>) {
+        let mut out = Vec::new();
+        let r = model.handle_message(body, &ctx(), &mut out);
+        (r, out)
+    }
+
+    fn server(effects: &[Effect]) -> Option<&Map> {
+        match effects.last() {
+            Some(Effect::Server(m)) => Some(m),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn strips_internals_and_annotates_serial_and_brs() {
+        let mut m = Model::new();
+        let (r, out) = handle(
+            &mut m,
+            r#"{"eventName":"agentReady","serial":7,"params":{},"_type":"x","topics":[]}"#,
+        );
+        assert_eq!(r, Ok(()));
+        let raw = server(&out).unwrap();
+        assert_eq!(
+            Value::Object(raw.clone()).to_json(),
+            r#"{"eventName":"agentReady","serial":7,"lastEventSerial":7,"brs":1}"#
+        );
+        let (_, out) = handle(&mut m, r#"{"eventName":"agentReady","serial":8}"#);
+        assert_eq!(server(&out).unwrap().get("brs"), Some(&Value::from(2_i64)));
+    }
+
+    #[test]
+    fn duplicates_are_dropped_over_a_window_not_only_consecutive_ones() {
+        let mut m = logged_in();
+        for serial in ["1", "2", "3"] {
+            let body = [r#"{"eventName":"agentReady","serial":"#, serial, "}"].concat();
+            assert!(server(&handle(&mut m, &body).1).is_some());
+        }
+        let (r, out) = handle(&mut m, r#"{"eventName":"agentReady","serial":1}"#);
+        assert_eq!(r, Ok(()));
+        assert_eq!(
+            out,
+            vec![Effect::Log {
+                error: true,
+                text: "Error: event repeat sent ! serial 1".into()
+            }]
+        );
+        // A dropped frame does not count towards brs.
+        let (_, out) = handle(&mut m, r#"{"eventName":"agentReady","serial":4}"#);
+        assert_eq!(server(&out).unwrap().get("brs"), Some(&Value::from(4_i64)));
+        // A new connection forgets the serials and restarts brs.
+        m.connection_reset();
+        let (_, out) = handle(&mut m, r#"{"eventName":"agentReady","serial":1}"#);
+        assert_eq!(server(&out).unwrap().get("brs"), Some(&Value::from(1_i64)));
+    }
+
+    #[test]
+    fn events_without_serial_are_delivered_without_last_event_serial() {
+        let mut m = Model::new();
+        for _ in 0..2 {
+            let (_, out) = handle(&mut m, r#"{"eventName":"agentReady","serial":null}"#);
+            let raw = server(&out).unwrap();
+            assert!(raw.get("lastEventSerial").is_none());
+        }
+    }
+
+    #[test]
+    fn brs_counts_1_to_999() {
+        let mut m = Model::new();
+        let mut last = 0;
+        for n in 0..1001 {
+            let body = [r#"{"eventName":"x","serial":"#, &n.to_string(), "}"].concat();
+            let (_, out) = handle(&mut m, &body);
+            last = server(&out)
+                .unwrap()
+                .get("brs")
+                .and_then(Value::as_i64)
+                .unwrap();
+            assert!((1..=999).contains(&last));
+        }
+        // 1001 frames: 1..999, then 1, 2.
+        assert_eq!(last, 2);
+    }
+
+    #[test]
+    fn bad_bodies_are_typed_errors_and_change_nothing() {
+        let mut m = logged_in();
+        let (r, out) = handle(&mut m, r#"{"eventName":"#);
+        assert_eq!(r, Err(EventError::Json(ParseError::UnexpectedEnd)));
+        assert!(out.is_empty());
+        let (r, out) = handle(&mut m, r#"["agentLoggedOff"]"#);
+        assert_eq!(r, Err(EventError::NotAnObject));
+        assert!(out.is_empty());
+        assert!(m.is_logged_in());
+        // The serial window is not touched by refused bodies: serial 1 still goes through.
+        let (_, out) = handle(&mut m, r#"{"eventName":"agentReady","serial":1}"#);
+        assert!(server(&out).is_some());
+    }
+
+    #[test]
+    fn agent_events_drive_login_state_and_ui() {
+        let mut m = Model::new();
+        let out = run(&mut m, vec![event("agentLoggedOn", &[("deviceId", OWN)])]);
+        assert!(m.is_logged_in());
+        assert_eq!(
+            uis(&out),
+            [r#"{"eventName":"agentLoggedOn","deviceId":"8001@test.cc"}"#]
+        );
+        assert_eq!(out.get(1), Some(&Effect::LoggedOn));
+
+        let out = run(&mut m, vec![event("agentNotReady", &[("reason", "1")])]);
+        assert_eq!(uis(&out), [r#"{"eventName":"agentNotReady","reason":"1"}"#]);
+        let out = run(&mut m, vec![event("agentReady", &[])]);
+        assert_eq!(uis(&out), [r#"{"eventName":"agentReady","reason":""}"#]);
+        for name in [
+            "agentWorkingAfterCall",
+            "agentAllocated",
+            "recordStarted",
+            "recordStopped",
+        ] {
+            let out = run(&mut m, vec![event(name, &[])]);
+            assert_eq!(uis(&out), [["{\"eventName\":\"", name, "\"}"].concat()]);
+        }
+        for name in [
+            "ChannelStateChangedEvent",
+            "serviceInitiated",
+            "failed",
+            "callEnd",
+            "nope",
+        ] {
+            let out = run(&mut m, vec![event(name, &[])]);
+            assert_eq!(out.len(), 1, "{name}: Server only");
+        }
+
+        m.apply(delivered("C1", CUSTOMER, OWN), &ctx(), &mut Vec::new());
+        let out = run(&mut m, vec![event("agentLoggedOff", &[])]);
+        assert_eq!(out.first(), Some(&Effect::LoggedOff));
+        assert_eq!(uis(&out), [r#"{"eventName":"agentLoggedOff"}"#]);
+        assert!(!m.is_logged_in());
+        assert!(m.memory().is_empty());
+
+        // Ignored unless logged in.
+        let out = run(&mut m, vec![event("agentLoggedOff", &[])]);
+        assert_eq!(out.len(), 1);
+    }
+
+    #[test]
+    fn logged_on_resets_the_call_memory() {
+        let mut m = logged_in();
+        m.apply(delivered("C1", CUSTOMER, OWN), &ctx(), &mut Vec::new());
+        assert_eq!(m.memory().len(), 1);
+        run(&mut m, vec![event("agentLoggedOn", &[])]);
+        assert!(m.memory().is_empty());
+    }
+
+    #[test]
+    fn allocated_flag_follows_row_20() {
+        let mut m = logged_in();
+        run(&mut m, vec![event("agentAllocated", &[])]);
+        assert!(m.is_allocated());
+        for other in [
+            delivered("C1", CUSTOMER, OWN),
+            on_call("C1", "serviceInitiated"),
+            event("recordStarted", &[]),
+            event("agentLoggedOn", &[]),
+            event("ChannelStateChangedEvent", &[]),
+        ] {
+            run(&mut m, vec![other]);
+            assert!(m.is_allocated(), "only the listed events clear it");
+        }
+        for clearing in [
+            "agentReady",
+            "agentNotReady",
+            "agentWorkingAfterCall",
+            "agentLoggedOff",
+        ] {
+            run(
+                &mut m,
+                vec![event("agentLoggedOn", &[]), event("agentAllocated", &[])],
+            );
+            assert!(m.is_allocated());
+            run(&mut m, vec![event(clearing, &[])]);
+            assert!(!m.is_allocated(), "{clearing}");
+        }
+        run(
+            &mut m,
+            vec![event("agentLoggedOn", &[]), event("agentAllocated", &[])],
+        );
+        m.reset();
+        assert!(!m.is_allocated() && !m.is_logged_in());
+    }
+
+    #[test]
+    fn wrong_types_and_missing_fields_are_tolerated() {
+        let mut m = logged_in();
+        for body in [
+            r#"{}"#,
+            r#"{"eventName":5}"#,
+            r#"{"eventName":"delivered"}"#,
+            r#"{"eventName":"delivered","callId":1,"callingDevice":[],"calledDevice":{}}"#,
+            r#"{"eventName":"established","callId":"nope"}"#,
+            r#"{"eventName":"held","callId":null}"#,
+            r#"{"eventName":"transferred","transferredToDevice":"8001@test.cc"}"#,
+            r#"{"eventName":"conferenced","callId":"x","secondaryOldCall":"y"}"#,
+            r#"{"eventName":"connectionCleared","callId":"x","releasingDevice":"8001@test.cc"}"#,
+            r#"{"eventName":"agentReady","reason":0}"#,
+            r#"{"eventName":"agentLoggedOn","deviceId":{"a":1}}"#,
+        ] {
+            let (r, out) = handle(&mut m, body);
+            assert_eq!(r, Ok(()), "{body}");
+            assert!(server(&out).is_some(), "{body}");
+        }
+        assert!(m.memory().is_empty());
+    }
+
+    fn arb_event() -> impl Strategy<Value = Map> {
+        let names = prop::sample::select(vec![
+            "agentLoggedOn",
+            "agentLoggedOff",
+            "agentReady",
+            "agentNotReady",
+            "agentWorkingAfterCall",
+            "agentAllocated",
+            "serviceInitiated",
+            "originated",
+            "delivered",
+            "established",
+            "connectionCleared",
+            "held",
+            "retrieved",
+            "transferred",
+            "conferenced",
+            "recordStarted",
+            "recordStopped",
+            "failed",
+            "ChannelStateChangedEvent",
+        ]);
+        let device = prop::sample::select(vec![OWN, PEER, CUSTOMER, "913800000000@test.cc", ""]);
+        let call = prop::sample::select(vec!["C1", "C2", "C3", "0"]);
+        let fields = prop::collection::vec(
+            (
+                prop::sample::select(vec![
+                    "callId",
+                    "callingDevice",
+                    "calledDevice",
+                    "alertingDevice",
+                    "releasingDevice",
+                    "transferredToDevice",
+                    "secondaryOldCall",
+                    "primaryOldCall",
+                    "newCall",
+                    "addedParty",
+                    "conferencingDevice",
+                    "serial",
+                ]),
+                prop_oneof![
+                    call.prop_map(Value::from),
+                    device.prop_map(Value::from),
+                    Just(Value::Null),
+                    any::<i64>().prop_map(Value::from),
+                ],
+            ),
+            0..8,
+        );
+        (names, fields).prop_map(|(name, fields)| {
+            let mut m = Map::new().with("eventName", name);
+            for (k, v) in fields {
+                m.insert(k, v);
+            }
+            m
+        })
+    }
+
+    fn arb_client_state() -> impl Strategy<Value = Value> {
+        (
+            prop::sample::select(vec![
+                "Ready",
+                "NotReady",
+                "Logout",
+                "Allocated",
+                "WorkNotReady",
+            ]),
+            prop::option::of((
+                prop::sample::select(vec!["C1", "C2", "C3"]),
+                prop::sample::select(vec![OWN, PEER, CUSTOMER]),
+                prop::sample::select(vec![OWN, PEER, CUSTOMER]),
+                prop::sample::select(vec!["Initiate", "Alerting", "Connect", "Hold", "Idle"]),
+            )),
+        )
+            .prop_map(|(mode, call)| {
+                let mut agent = Map::new()
+                    .with("agentId", "5001@test.cc")
+                    .with("extensionId", OWN)
+                    .with("agentMode", mode);
+                if let Some((id, ani, dnis, state)) = call {
+                    agent.insert(
+                        "activeCall",
+                        Map::new()
+                            .with("callId", id)
+                            .with("ani", ani)
+                            .with("dnis", dnis)
+                            .with("state", state),
+                    );
+                }
+                Value::Object(
+                    Map::new()
+                        .with("agent", agent)
+                        .with("extension", Map::new()),
+                )
+            })
+    }
+
+    fn calls_in_json(m: &Model) -> usize {
+        let v = m.memory().to_json();
+        let calls = v.as_object().map_or(0, |o| o.len() - 1);
+        assert_eq!(v.get("length").and_then(Value::as_i64), Some(calls as i64));
+        calls
+    }
+
+    proptest! {
+        #[test]
+        fn random_event_sequences_never_panic_and_keep_length_derived(
+            events in prop::collection::vec(arb_event(), 0..40),
+            restore_at in prop::option::of((0usize..40, arb_client_state(), any::<bool>())),
+        ) {
+            let mut m = logged_in();
+            let mut out = Vec::new();
+            for (i, e) in events.into_iter().enumerate() {
+                if let Some((at, state, use_recover)) = &restore_at {
+                    if *at == i {
+                        if *use_recover { m.recover(state, &ctx(), &mut out) }
+                        else { m.resync(state, i % 2 == 0, &ctx(), &mut out) }
+                    }
+                }
+                let body = Value::Object(e.clone()).to_json();
+                if i % 2 == 0 {
+                    prop_assert!(m.handle_message(&body, &ctx(), &mut out).is_ok());
+                } else {
+                    m.apply(e, &ctx(), &mut out);
+                }
+                prop_assert_eq!(m.memory().len(), calls_in_json(&m));
+                for id in m.memory().call_ids() {
+                    let _ = m.memory().actions(id, OWN).to_json();
+                }
+            }
+        }
+    }
+}
