@@ -29,17 +29,29 @@ use super::memory::{CallMemory, LegState};
 /// one without an own leg, allows nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CallActions {
+    /// `answerCall(callId)`
     pub answer: bool,
+    /// `dropConnection(callId)`
     pub drop: bool,
+    /// `holdCall(callId)`
     pub hold: bool,
+    /// `retrieveCall(callId)`
     pub retrieve: bool,
+    /// `consult(callId, number)`
     pub consult: bool,
+    /// `conference(callId, consultCallId)`
     pub conference: bool,
+    /// `transferCall(callId, consultCallId)`
     pub transfer: bool,
+    /// `cancelConsult(callId, consultCallId)`
     pub cancel_consult: bool,
+    /// `singleStepTransfer(callId, number)`
     pub single_step_transfer: bool,
+    /// `singleStepConference(callId, number)`
     pub single_step_conference: bool,
+    /// `startRecording()`
     pub start_recording: bool,
+    /// `stopRecording()`
     pub stop_recording: bool,
     /// The consultation call of a held call.
     pub consult_call_id: Option<String>,

@@ -40,11 +40,13 @@ pub enum ActiveCallState {
 /// The call the client state reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ActiveCall<'a> {
+    /// The call id.
     pub call_id: &'a str,
     /// The calling device.
     pub ani: &'a str,
     /// The called device.
     pub dnis: &'a str,
+    /// `state`, classified.
     pub state: ActiveCallState,
     /// `state` as reported.
     pub state_text: &'a str,
