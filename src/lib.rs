@@ -6,6 +6,7 @@
 //! only) moves those values between the core and the browser and holds no logic.
 
 pub mod api;
+pub mod client;
 pub mod config;
 pub mod json;
 pub mod log;

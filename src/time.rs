@@ -23,6 +23,7 @@ impl Instant {
 
     /// `self + d`, saturating.
     #[must_use]
+    #[allow(clippy::should_implement_trait)] // saturating, unlike the `Add` operator
     pub fn add(self, d: Duration) -> Self {
         Instant(self.0.saturating_add(duration_ms(d)))
     }
