@@ -61,38 +61,178 @@ const fn with_domain(mut p: Preset, domain: &'static str) -> Preset {
 
 /// Every preset of the original (PROTOCOL.md §1.2) plus `LOCAL`, the simulator on loopback.
 pub const PRESETS: &[Preset] = &[
-    preset("POC", "192.168.2.237", ":31024", "192.168.2.237:31024/api/security/login", false, true),
-    preset("superCluster", "192.168.40.234", ":30412", "192.168.40.234:30412/login", false, true),
-    preset("STRESS2-TEST", "192.168.60.124", ":31024", "192.168.60.124:31024/login", false, true),
-    preset("SUN-INNER", "10.8.15.56", ":31024", "10.8.15.56:31024/api/security/login", false, false),
-    preset("iPRD-INNER", "10.248.6.132", ":8091", "10.248.6.132:8091/loginTrusted", false, true),
-    preset("CMB-PRO2", "prd2sdk.wellcloud.cc:5082", "", "prd2tpi.wellcloud.cc:5081/login", false, true),
+    preset(
+        "POC",
+        "192.168.2.237",
+        ":31024",
+        "192.168.2.237:31024/api/security/login",
+        false,
+        true,
+    ),
+    preset(
+        "superCluster",
+        "192.168.40.234",
+        ":30412",
+        "192.168.40.234:30412/login",
+        false,
+        true,
+    ),
+    preset(
+        "STRESS2-TEST",
+        "192.168.60.124",
+        ":31024",
+        "192.168.60.124:31024/login",
+        false,
+        true,
+    ),
+    preset(
+        "SUN-INNER",
+        "10.8.15.56",
+        ":31024",
+        "10.8.15.56:31024/api/security/login",
+        false,
+        false,
+    ),
+    preset(
+        "iPRD-INNER",
+        "10.248.6.132",
+        ":8091",
+        "10.248.6.132:8091/loginTrusted",
+        false,
+        true,
+    ),
+    preset(
+        "CMB-PRO2",
+        "prd2sdk.wellcloud.cc:5082",
+        "",
+        "prd2tpi.wellcloud.cc:5081/login",
+        false,
+        true,
+    ),
     with_domain(
-        preset("CMB-PRO", "mbsdk.wellcloud.cc", ":5088", "mbsdk.wellcloud.cc:5088/loginTrusted", true, true),
+        preset(
+            "CMB-PRO",
+            "mbsdk.wellcloud.cc",
+            ":5088",
+            "mbsdk.wellcloud.cc:5088/loginTrusted",
+            true,
+            true,
+        ),
         "cmb.cc",
     ),
-    preset("CMB-PRO-443", "mbsdk.wellcloud.cc", "", "mbsdk.wellcloud.cc/login", true, true),
-    preset("CMB-TEST", "uatsdk.wellcloud.cc", "", "uatsdk.wellcloud.cc/loginTrusted", true, true),
+    preset(
+        "CMB-PRO-443",
+        "mbsdk.wellcloud.cc",
+        "",
+        "mbsdk.wellcloud.cc/login",
+        true,
+        true,
+    ),
+    preset(
+        "CMB-TEST",
+        "uatsdk.wellcloud.cc",
+        "",
+        "uatsdk.wellcloud.cc/loginTrusted",
+        true,
+        true,
+    ),
     with_domain(
-        preset("CMB-DEV", "uatsdk.wellcloud.cc", "", "uatsdk.wellcloud.cc/loginTrusted", true, true),
+        preset(
+            "CMB-DEV",
+            "uatsdk.wellcloud.cc",
+            "",
+            "uatsdk.wellcloud.cc/loginTrusted",
+            true,
+            true,
+        ),
         "cmbyc.cc",
     ),
     with_domain(
-        preset("CMB-UAT", "uatsdk.wellcloud.cc", "", "uatsdk.wellcloud.cc/loginTrusted", true, true),
+        preset(
+            "CMB-UAT",
+            "uatsdk.wellcloud.cc",
+            "",
+            "uatsdk.wellcloud.cc/loginTrusted",
+            true,
+            true,
+        ),
         "cmb.uat",
     ),
     with_domain(
-        preset("CMB-INNER", "10.248.6.71", ":80", "10.248.6.71/loginTrusted", false, true),
+        preset(
+            "CMB-INNER",
+            "10.248.6.71",
+            ":80",
+            "10.248.6.71/loginTrusted",
+            false,
+            true,
+        ),
         "cmb.cc",
     ),
-    preset("CMB-OFFICE", "99.248.1.244", ":5080", "99.248.1.244:5080/api/security/loginTrusted", false, true),
-    preset("OUR-DEV", "172.16.200.152", ":58080", "172.16.200.152:58080/login", true, true),
-    preset("AWS-PRO", "tpisdk.wellcloud.cc", "", "tpi.wellcloud.cc/login", false, false),
-    preset("AWS-HTTPS", "api.wellcloud.cc/sdk", "", "api.wellcloud.cc/agent/login", true, false),
-    preset("TX", "qsdk.wellcloud.cc", ":443", "qsdk.wellcloud.cc:443/api/security/login", true, false),
-    preset("OUR-TEST", "192.168.40.107", ":31024", "192.168.40.107:31024/login", false, true),
-    preset("OUR-TEST-SDK", "192.168.40.79", ":58080", "192.168.40.79:58080/login", false, true),
-    preset("STRESS-TEST", "192.168.40.141", ":31024", "192.168.40.141:31024/login", false, true),
+    preset(
+        "CMB-OFFICE",
+        "99.248.1.244",
+        ":5080",
+        "99.248.1.244:5080/api/security/loginTrusted",
+        false,
+        true,
+    ),
+    preset(
+        "OUR-DEV",
+        "172.16.200.152",
+        ":58080",
+        "172.16.200.152:58080/login",
+        true,
+        true,
+    ),
+    preset(
+        "AWS-PRO",
+        "tpisdk.wellcloud.cc",
+        "",
+        "tpi.wellcloud.cc/login",
+        false,
+        false,
+    ),
+    preset(
+        "AWS-HTTPS",
+        "api.wellcloud.cc/sdk",
+        "",
+        "api.wellcloud.cc/agent/login",
+        true,
+        false,
+    ),
+    preset(
+        "TX",
+        "qsdk.wellcloud.cc",
+        ":443",
+        "qsdk.wellcloud.cc:443/api/security/login",
+        true,
+        false,
+    ),
+    preset(
+        "OUR-TEST",
+        "192.168.40.107",
+        ":31024",
+        "192.168.40.107:31024/login",
+        false,
+        true,
+    ),
+    preset(
+        "OUR-TEST-SDK",
+        "192.168.40.79",
+        ":58080",
+        "192.168.40.79:58080/login",
+        false,
+        true,
+    ),
+    preset(
+        "STRESS-TEST",
+        "192.168.40.141",
+        ":31024",
+        "192.168.40.141:31024/login",
+        false,
+        true,
+    ),
     Preset {
         name: "TIANAN",
         sdk: "10.100.32.215",
@@ -104,9 +244,23 @@ pub const PRESETS: &[Preset] = &[
         auto_answer: true,
         domain: None,
     },
-    preset("IPRD", "172.16.30.8", ":31024", "172.16.30.8:31024/api/security/login", false, true),
+    preset(
+        "IPRD",
+        "172.16.30.8",
+        ":31024",
+        "172.16.30.8:31024/api/security/login",
+        false,
+        true,
+    ),
     with_domain(
-        preset("LOCAL", "127.0.0.1", ":8088", "127.0.0.1:8088/login", false, false),
+        preset(
+            "LOCAL",
+            "127.0.0.1",
+            ":8088",
+            "127.0.0.1:8088/login",
+            false,
+            false,
+        ),
         "test.cc",
     ),
 ];
@@ -368,12 +522,13 @@ impl Config {
             }
             "stomp" => {
                 let m = v.as_object().ok_or(BadField("stomp"))?;
-                let opt = |name: &'static str, v: Option<&Value>| -> Result<Option<String>, BadField> {
-                    match v {
-                        None | Some(Value::Null) => Ok(None),
-                        Some(v) => v.as_str().map(|s| Some(s.to_owned())).ok_or(BadField(name)),
-                    }
-                };
+                let opt =
+                    |name: &'static str, v: Option<&Value>| -> Result<Option<String>, BadField> {
+                        match v {
+                            None | Some(Value::Null) => Ok(None),
+                            Some(v) => v.as_str().map(|s| Some(s.to_owned())).ok_or(BadField(name)),
+                        }
+                    };
                 self.stomp = StompLogin {
                     host: opt("stomp.host", m.get("host"))?,
                     login: opt("stomp.login", m.get("login"))?,
@@ -387,9 +542,8 @@ impl Config {
 
     /// The object `getConfig()` shows, with the original's field names. No secrets.
     pub fn to_json(&self, logged_in: bool) -> Map {
-        let strings = |items: &[String]| -> Value {
-            Value::Array(items.iter().map(Value::from).collect())
-        };
+        let strings =
+            |items: &[String]| -> Value { Value::Array(items.iter().map(Value::from).collect()) };
         Map::new()
             .with("version", VERSION)
             .with("ENV_NAME", self.env_name.as_str())
@@ -496,8 +650,15 @@ mod tests {
     #[test]
     fn every_documented_preset_exists() {
         for name in [
-            "CMB-PRO", "CMB-DEV", "CMB-INNER", "AWS-PRO", "AWS-HTTPS", "CMB-PRO2", "SUN-INNER",
-            "TX", "LOCAL",
+            "CMB-PRO",
+            "CMB-DEV",
+            "CMB-INNER",
+            "AWS-PRO",
+            "AWS-HTTPS",
+            "CMB-PRO2",
+            "SUN-INNER",
+            "TX",
+            "LOCAL",
         ] {
             assert!(find_preset(name).is_some(), "{name}");
         }
@@ -508,9 +669,13 @@ mod tests {
     #[test]
     fn set_config_works_both_ways() {
         let mut c = Config::default();
-        assert!(c.apply(&obj(r#"{"debug":true,"autoAnswer":false,"useWsLog":true}"#)).is_empty());
+        assert!(c
+            .apply(&obj(r#"{"debug":true,"autoAnswer":false,"useWsLog":true}"#))
+            .is_empty());
         assert!(c.debug && !c.auto_answer && c.use_ws_log && c.auto_answer_set_by_page);
-        c.apply(&obj(r#"{"debug":false,"useWsLog":false,"useErrorAlert":true}"#));
+        c.apply(&obj(
+            r#"{"debug":false,"useWsLog":false,"useErrorAlert":true}"#,
+        ));
         assert!(!c.debug && !c.use_ws_log && c.use_error_alert);
     }
 
@@ -535,7 +700,9 @@ mod tests {
         assert_eq!(c.rest_base(), "http://10.0.0.1:9");
         assert_eq!(c.reconnect.delay_ms, 3000);
         assert_eq!(c.reconnect.tries, 30);
-        c.apply(&obj(r#"{"reconnect":{"tries":2,"delayMs":50,"background":false}}"#));
+        c.apply(&obj(
+            r#"{"reconnect":{"tries":2,"delayMs":50,"background":false}}"#,
+        ));
         assert_eq!(c.reconnect.tries, 2);
         assert!(!c.reconnect.background);
     }

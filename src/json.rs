@@ -675,7 +675,7 @@ mod tests {
     fn parses_and_serializes_an_event() {
         let text = r#"{"eventName":"delivered","serial":3001,"userData":{"data":{"a":"b"}},"list":[1,-2.5e3,true,null],"s":"\"q\"\\\n\u0001é"}"#;
         let v = parse(text).unwrap();
-        assert_eq!(v.to_json(), text.replace("\\u0001", "\\u0001"));
+        assert_eq!(v.to_json(), text);
         assert_eq!(v.get("serial").and_then(Value::as_i64), Some(3001));
     }
 

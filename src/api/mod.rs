@@ -122,8 +122,12 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 fn push_pct(b: u8, out: &mut String) {
     out.push('%');
-    out.push(char::from(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
-    out.push(char::from(HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0')));
+    out.push(char::from(
+        HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+    ));
+    out.push(char::from(
+        HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
+    ));
 }
 
 /// Percent-encodes a path segment or query value: everything but RFC 3986 unreserved

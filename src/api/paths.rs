@@ -58,7 +58,10 @@ pub fn user_data_get(call_id: &str) -> String {
 
 /// `/api/csta/callControl/calls/{callId}/agentGreeting`
 pub fn agent_greeting(call_id: &str) -> String {
-    join(&["/api/csta/callControl/calls/", "/agentGreeting"], &[call_id])
+    join(
+        &["/api/csta/callControl/calls/", "/agentGreeting"],
+        &[call_id],
+    )
 }
 
 /// `/api/csta/callControl/calls/{callId}/spy?deviceId={deviceId}`

@@ -200,22 +200,40 @@ mod tests {
     #[test]
     fn agent_of_459_is_offered_under_both_names() {
         let r = Rejection::http(459, "", r#"{"agent":"5002@test.cc"}"#).to_json();
-        assert_eq!(r.get("agentId").and_then(Value::as_str), Some("5002@test.cc"));
+        assert_eq!(
+            r.get("agentId").and_then(Value::as_str),
+            Some("5002@test.cc")
+        );
         let body = r.get("responseJSON").unwrap();
-        assert_eq!(body.get("agent").and_then(Value::as_str), Some("5002@test.cc"));
-        assert_eq!(body.get("agentId").and_then(Value::as_str), Some("5002@test.cc"));
-        assert_eq!(r.get("reason").and_then(Value::as_str), Some("device-in-use"));
+        assert_eq!(
+            body.get("agent").and_then(Value::as_str),
+            Some("5002@test.cc")
+        );
+        assert_eq!(
+            body.get("agentId").and_then(Value::as_str),
+            Some("5002@test.cc")
+        );
+        assert_eq!(
+            r.get("reason").and_then(Value::as_str),
+            Some("device-in-use")
+        );
         assert_eq!(r.get("status").and_then(Value::as_i64), Some(459));
     }
 
     #[test]
     fn device_of_455_and_text_bodies() {
         let r = Rejection::http(455, "", r#"{"deviceId":"8003@test.cc"}"#).to_json();
-        assert_eq!(r.get("deviceId").and_then(Value::as_str), Some("8003@test.cc"));
+        assert_eq!(
+            r.get("deviceId").and_then(Value::as_str),
+            Some("8003@test.cc")
+        );
         let t = Rejection::http(500, "Internal Server Error", "boom").to_json();
         assert_eq!(t.get("responseJSON"), None);
         assert_eq!(t.get("responseText").and_then(Value::as_str), Some("boom"));
-        assert_eq!(t.get("statusText").and_then(Value::as_str), Some("Internal Server Error"));
+        assert_eq!(
+            t.get("statusText").and_then(Value::as_str),
+            Some("Internal Server Error")
+        );
         assert_eq!(t.get("reason").and_then(Value::as_str), Some("http-error"));
     }
 
@@ -228,7 +246,10 @@ mod tests {
 
     #[test]
     fn every_status_of_the_table_has_a_code() {
-        for s in [401, 423, 426, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 465, 466, 483] {
+        for s in [
+            401, 423, 426, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 465, 466,
+            483,
+        ] {
             assert_ne!(Reason::Http(s).as_str(), "http-error", "{s}");
             assert_ne!(status_text(s), "error", "{s}");
         }

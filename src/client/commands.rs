@@ -29,7 +29,8 @@ pub fn is_phone_number(s: &str) -> bool {
         let s = s.strip_prefix('+').unwrap_or(s);
         !s.is_empty()
             && s.bytes().any(|b| b.is_ascii_digit())
-            && s.bytes().all(|b| b.is_ascii_digit() || b == b'*' || b == b'#')
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || b == b'*' || b == b'#')
     }
     match s.split_once('-') {
         None => dial_digits(s),
@@ -157,7 +158,10 @@ impl Client {
         if let Some(previous) = self.login.take() {
             self.settle(
                 previous.command,
-                Err(Rejection::local(Reason::Cancelled, "replaced by a new agentLogin")),
+                Err(Rejection::local(
+                    Reason::Cancelled,
+                    "replaced by a new agentLogin",
+                )),
             );
         }
         self.cancel_reconnect();
@@ -254,7 +258,12 @@ impl Client {
     }
 
     /// `setAgentMode(mode, reason?)`.
-    pub fn set_agent_mode(&mut self, mode: Option<String>, reason: Option<String>, now: Now) -> CommandId {
+    pub fn set_agent_mode(
+        &mut self,
+        mode: Option<String>,
+        reason: Option<String>,
+        now: Now,
+    ) -> CommandId {
         let mode = match mode.as_deref() {
             Some(m @ ("Ready" | "NotReady")) => m.to_owned(),
             _ => return self.invalid("参数必须是Ready或者NotReady"),
@@ -286,7 +295,10 @@ impl Client {
         if let Some(previous) = self.login.take() {
             self.settle(
                 previous.command,
-                Err(Rejection::local(Reason::Cancelled, "replaced by checkRecoverStateAbility")),
+                Err(Rejection::local(
+                    Reason::Cancelled,
+                    "replaced by checkRecoverStateAbility",
+                )),
             );
         }
         self.cancel_reconnect();
@@ -318,9 +330,17 @@ impl Client {
     // Calls
 
     /// `makeCall(phoneNumber, {prefix, originForDisplay, destForDisplay, cpa, contextId})`.
-    pub fn make_call(&mut self, number: Option<String>, options: Option<&Map>, now: Now) -> CommandId {
+    pub fn make_call(
+        &mut self,
+        number: Option<String>,
+        options: Option<&Map>,
+        now: Now,
+    ) -> CommandId {
         if self.make_call_after.is_some_and(|t| now.mono < t) {
-            return self.reject_now(Rejection::local(Reason::Throttled, "短时间内，请勿多次拨号！"));
+            return self.reject_now(Rejection::local(
+                Reason::Throttled,
+                "短时间内，请勿多次拨号！",
+            ));
         }
         if !self.model.is_logged_in() || !self.has_session() {
             self.alert(text::NOT_LOGGED_IN);
@@ -339,7 +359,10 @@ impl Client {
         }
         if !self.model.memory().is_empty() {
             self.alert(text::CALL_IN_PROGRESS);
-            return self.reject_now(Rejection::local(Reason::CallInProgress, text::CALL_IN_PROGRESS));
+            return self.reject_now(Rejection::local(
+                Reason::CallInProgress,
+                text::CALL_IN_PROGRESS,
+            ));
         }
         if self.model.is_allocated() {
             self.alert(text::ALLOCATED);
@@ -445,14 +468,22 @@ impl Client {
     }
 
     /// `setCallData(callId, data)`.
-    pub fn set_call_data(&mut self, call_id: Option<String>, data: Option<&Value>, now: Now) -> CommandId {
+    pub fn set_call_data(
+        &mut self,
+        call_id: Option<String>,
+        data: Option<&Value>,
+        now: Now,
+    ) -> CommandId {
         let Some(call_id) = call_id else {
             return self.invalid("a callId is needed");
         };
         if !self.has_session() {
             return self.not_logged_in();
         }
-        let entries = data.cloned().filter(|d| !d.is_null()).unwrap_or(Value::Object(Map::new()));
+        let entries = data
+            .cloned()
+            .filter(|d| !d.is_null())
+            .unwrap_or(Value::Object(Map::new()));
         let body = Map::new().with("entries", entries);
         self.simple(Method::Post, &paths::user_data(&call_id), Some(body), now)
     }
@@ -478,7 +509,12 @@ impl Client {
     }
 
     /// `agentGreeting(callId, msg)`: plays the agent number to the customer.
-    pub fn agent_greeting(&mut self, call_id: Option<String>, msg: Option<String>, now: Now) -> CommandId {
+    pub fn agent_greeting(
+        &mut self,
+        call_id: Option<String>,
+        msg: Option<String>,
+        now: Now,
+    ) -> CommandId {
         if !self.has_session() {
             return self.not_logged_in();
         }
@@ -489,7 +525,12 @@ impl Client {
         let body = Map::new()
             .with("agentId", msg)
             .with("deviceId", self.env.device_id.as_str());
-        self.simple(Method::Post, &paths::agent_greeting(&call_id), Some(body), now)
+        self.simple(
+            Method::Post,
+            &paths::agent_greeting(&call_id),
+            Some(body),
+            now,
+        )
     }
 
     // ---------------------------------------------------------------------------------------
@@ -539,7 +580,12 @@ impl Client {
     }
 
     /// `forceListen(callId, deviceId)`.
-    pub fn force_listen(&mut self, call_id: Option<String>, device_id: Option<String>, now: Now) -> CommandId {
+    pub fn force_listen(
+        &mut self,
+        call_id: Option<String>,
+        device_id: Option<String>,
+        now: Now,
+    ) -> CommandId {
         let (Some(call_id), Some(device_id)) = (call_id, device_id) else {
             return self.invalid("a callId and a deviceId are needed");
         };
@@ -625,7 +671,12 @@ impl Client {
 
     /// A click on an element with the click-to-dial class (`text` is its text,
     /// `number` its `data-well-number`).
-    pub fn handle_click_to_dial(&mut self, text: &str, number: Option<&str>, now: Now) -> CommandId {
+    pub fn handle_click_to_dial(
+        &mut self,
+        text: &str,
+        number: Option<&str>,
+        now: Now,
+    ) -> CommandId {
         self.begin(now);
         let dial = match number {
             Some(n) if !n.trim().is_empty() => n.trim().to_owned(),
@@ -689,10 +740,27 @@ mod tests {
 
     #[test]
     fn phone_numbers() {
-        for ok in ["8001", "913800000000", "+8613800000000", "*72#", "938834600-WW8001", "938834600-8001", "938834600-Ww8002"] {
+        for ok in [
+            "8001",
+            "913800000000",
+            "+8613800000000",
+            "*72#",
+            "938834600-WW8001",
+            "938834600-8001",
+            "938834600-Ww8002",
+        ] {
             assert!(is_phone_number(ok), "{ok}");
         }
-        for bad in ["", "80a1", "+", "-8001", "9388-W", "1-2-3", "abc", "938834600-WWx"] {
+        for bad in [
+            "",
+            "80a1",
+            "+",
+            "-8001",
+            "9388-W",
+            "1-2-3",
+            "abc",
+            "938834600-WWx",
+        ] {
             assert!(!is_phone_number(bad), "{bad}");
         }
     }

@@ -6,6 +6,10 @@
 //! that list when the event is delivered, not when it is queued, so a handler removed by an
 //! earlier handler is not called and a `once` listener runs once.
 
+/// innerOn events that share their name with the server event they are derived from
+/// (PROTOCOL.md §4.5).
+pub const PROCESSED_TWINS: &[&str] = &["connectionCleared"];
+
 /// A handler registration, allocated by the adapter.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct HandlerId(pub u32);
@@ -111,13 +115,17 @@ impl Registry {
         out
     }
 
-    /// Callees of a processed event: `innerOn(name)`, then listeners.
+    /// Callees of a processed event: `innerOn(name)`, then listeners — except for the
+    /// processed twin of a server event ([`PROCESSED_TWINS`]), whose listeners get the server
+    /// event: one name, one payload shape.
     pub fn inner_targets(&mut self, name: &str) -> Vec<Target> {
         let mut out = Vec::new();
         if let Some(id) = lookup(&self.inner_on, name) {
             out.push(Target::Handler(id));
         }
-        self.take_listeners(name, &mut out);
+        if !PROCESSED_TWINS.contains(&name) {
+            self.take_listeners(name, &mut out);
+        }
         out
     }
 }
@@ -180,5 +188,12 @@ mod tests {
             vec![Target::Handler(A)]
         );
         assert!(r.inner_targets("other").is_empty());
+        r.add_listener("connectionCleared", C, false);
+        r.set_inner_on("connectionCleared", A);
+        assert_eq!(
+            r.inner_targets("connectionCleared"),
+            vec![Target::Handler(A)],
+            "listeners get the server event of that name"
+        );
     }
 }

@@ -201,9 +201,8 @@ impl Client {
                     if self.model.is_logged_in() {
                         self.queue_log(LogKind::Log, "agentLoggedOff did not arrive; logged out");
                         self.model.reset();
-                        self.queue.push_back(Queued::Ui(
-                            Map::new().with("eventName", "agentLoggedOff"),
-                        ));
+                        self.queue
+                            .push_back(Queued::Ui(Map::new().with("eventName", "agentLoggedOff")));
                         self.teardown(now);
                     }
                 }
@@ -259,9 +258,9 @@ impl Client {
 
     pub(super) fn send(&mut self, purpose: Purpose, request: Request, now: Now) -> RequestId {
         let id = RequestId(self.next_id());
-        let deadline = now
-            .mono
-            .add(Duration::from_millis(u64::from(self.config.request_timeout_ms)));
+        let deadline = now.mono.add(Duration::from_millis(u64::from(
+            self.config.request_timeout_ms,
+        )));
         self.outputs.push_back(Output::Http {
             id,
             request: request.clone(),
@@ -292,9 +291,15 @@ impl Client {
             Ok(v) => ("OK", v.clone().unwrap_or(Value::Null)),
             Err(r) => ("ERROR", r.to_json()),
         };
-        let res = if pending.request.is_secret() && matches!(pending.purpose, Purpose::Token | Purpose::Renew) {
+        let res = if pending.request.is_secret()
+            && matches!(pending.purpose, Purpose::Token | Purpose::Renew)
+        {
             // The token itself is a credential too.
-            Value::from(if status == "OK" { "(token)" } else { "(failed)" })
+            Value::from(if status == "OK" {
+                "(token)"
+            } else {
+                "(failed)"
+            })
         } else {
             res
         };
@@ -315,7 +320,10 @@ impl Client {
                 && !pending.retried
                 && !matches!(
                     pending.purpose,
-                    Purpose::Token | Purpose::Renew | Purpose::LoginState { .. } | Purpose::Detached
+                    Purpose::Token
+                        | Purpose::Renew
+                        | Purpose::LoginState { .. }
+                        | Purpose::Detached
                 )
             {
                 self.park_for_renewal(pending, r.clone(), now);
@@ -345,7 +353,9 @@ impl Client {
                 }
                 self.settle(command, result);
             }
-            Purpose::RecoverState(command, option) => self.recover_answered(command, option, result, now),
+            Purpose::RecoverState(command, option) => {
+                self.recover_answered(command, option, result, now)
+            }
             Purpose::Token => self.token_answered(result, now),
             Purpose::LoginState { forced } => self.login_answered(forced, result, now),
             Purpose::ForceLogout => match result {
@@ -451,7 +461,13 @@ impl Client {
     // Login
 
     fn token_answered(&mut self, result: Result<Option<Value>, Rejection>, now: Now) {
-        if !matches!(self.login, Some(Login { step: LoginStep::Token, .. })) {
+        if !matches!(
+            self.login,
+            Some(Login {
+                step: LoginStep::Token,
+                ..
+            })
+        ) {
             return;
         }
         match result {
@@ -466,7 +482,11 @@ impl Client {
                     self.open_socket(SocketFor::Login, now);
                 }
                 None => {
-                    let r = Rejection::http(200, "no sessionId", &body.map(|b| b.to_json()).unwrap_or_default());
+                    let r = Rejection::http(
+                        200,
+                        "no sessionId",
+                        &body.map(|b| b.to_json()).unwrap_or_default(),
+                    );
                     self.login_failed(r, now);
                 }
             },
@@ -506,8 +526,9 @@ impl Client {
                 self.login = None;
                 self.session_active = true;
                 self.persist_session(Some(self.env.session_id.clone()));
-                self.outputs
-                    .push_back(Output::ClickToDial(Some(self.config.click_call_class.clone())));
+                self.outputs.push_back(Output::ClickToDial(Some(
+                    self.config.click_call_class.clone(),
+                )));
                 self.request_prefixes(now);
                 self.settle(login.command, Ok(if forced { None } else { body }));
                 if login.socket_lost || self.socket.phase == Phase::None {
@@ -521,10 +542,7 @@ impl Client {
                 LoginMode::Ask => {
                     let id = ConfirmId(self.next_id());
                     if let Some(login) = &mut self.login {
-                        login.step = LoginStep::Confirm {
-                            id,
-                            rejection: r,
-                        };
+                        login.step = LoginStep::Confirm { id, rejection: r };
                     }
                     self.outputs.push_back(Output::Confirm {
                         id,
@@ -687,8 +705,10 @@ impl Client {
     }
 
     pub(super) fn open_socket(&mut self, purpose: SocketFor, now: Now) {
-        if matches!(self.socket.phase, Phase::Opening | Phase::Open | Phase::Settling | Phase::Ready)
-        {
+        if matches!(
+            self.socket.phase,
+            Phase::Opening | Phase::Open | Phase::Settling | Phase::Ready
+        ) {
             self.outputs.push_back(Output::WsClose {
                 socket: self.socket.id,
             });
@@ -735,7 +755,10 @@ impl Client {
     /// Moves frames and session events out of the STOMP session.
     pub(super) fn drain_stomp(&mut self, now: Now) {
         while let Some(text) = self.stomp.poll_transmit() {
-            if matches!(self.socket.phase, Phase::Open | Phase::Settling | Phase::Ready | Phase::Closing) {
+            if matches!(
+                self.socket.phase,
+                Phase::Open | Phase::Settling | Phase::Ready | Phase::Closing
+            ) {
                 self.outputs.push_back(Output::WsSend {
                     socket: self.socket.id,
                     text,
@@ -791,7 +814,13 @@ impl Client {
         let purpose = core::mem::replace(&mut self.socket.purpose, SocketFor::Reconnect);
         match purpose {
             SocketFor::Login => {
-                if matches!(self.login, Some(Login { step: LoginStep::Socket, .. })) {
+                if matches!(
+                    self.login,
+                    Some(Login {
+                        step: LoginStep::Socket,
+                        ..
+                    })
+                ) {
                     self.send_login_request(false, now);
                 }
             }
@@ -803,8 +832,9 @@ impl Client {
                 self.model.recover(&state, &ctx, &mut effects);
                 self.apply_effects(effects, now);
                 self.persist_session(Some(self.env.session_id.clone()));
-                self.outputs
-                    .push_back(Output::ClickToDial(Some(self.config.click_call_class.clone())));
+                self.outputs.push_back(Output::ClickToDial(Some(
+                    self.config.click_call_class.clone(),
+                )));
                 self.clock_since = Some(now.mono);
                 self.connected_state();
                 self.settle(command, Ok(Some(state)));
@@ -837,7 +867,10 @@ impl Client {
             self.error_alert(text::WS_FAILED);
             self.settle(
                 command,
-                Err(Rejection::local(Reason::Network, "the WebSocket connection failed")),
+                Err(Rejection::local(
+                    Reason::Network,
+                    "the WebSocket connection failed",
+                )),
             );
             self.set_connection_state(ConnectionState::idle());
             return;
@@ -997,10 +1030,9 @@ impl Client {
                 }
                 Effect::LoggedOff => self.teardown(now),
                 Effect::Ringing { call_id } => self.maybe_auto_answer(call_id, now),
-                Effect::Log { error, text } => self.queue_log(
-                    if error { LogKind::Error } else { LogKind::Log },
-                    &text,
-                ),
+                Effect::Log { error, text } => {
+                    self.queue_log(if error { LogKind::Error } else { LogKind::Log }, &text)
+                }
             }
         }
     }
@@ -1008,7 +1040,8 @@ impl Client {
     /// K9: the core answers only when no UI layer is installed and the page itself set
     /// `autoAnswer: true`; never twice for one call.
     fn maybe_auto_answer(&mut self, call_id: String, now: Now) {
-        let wanted = !self.ui_installed && self.config.auto_answer && self.config.auto_answer_set_by_page;
+        let wanted =
+            !self.ui_installed && self.config.auto_answer && self.config.auto_answer_set_by_page;
         if !wanted
             || self.answered.contains(&call_id)
             || self.answers.iter().any(|a| a.call_id == call_id)

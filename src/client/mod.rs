@@ -294,7 +294,9 @@ enum Purpose {
     Logout(CommandId),
     RecoverState(CommandId, Map),
     Token,
-    LoginState { forced: bool },
+    LoginState {
+        forced: bool,
+    },
     ForceLogout,
     Prefixes,
     Heartbeat,
@@ -400,7 +402,14 @@ mod text {
 
     /// `登录失败！原因：您想使用的分机{ext}正在被座席{agent}使用。`
     pub fn device_in_use(ext: &str, agent: &str) -> String {
-        ["登录失败！原因：您想使用的分机", ext, "正在被座席", agent, "使用。"].concat()
+        [
+            "登录失败！原因：您想使用的分机",
+            ext,
+            "正在被座席",
+            agent,
+            "使用。",
+        ]
+        .concat()
     }
 }
 
@@ -586,7 +595,10 @@ impl Client {
 
     /// A handler threw: report it (DECISIONS.md §2 row 25) and go on.
     pub fn handler_failed(&mut self, what: &str, error: &str) {
-        self.queue_log(LogKind::Error, &["handler ", what, " threw: ", error].concat());
+        self.queue_log(
+            LogKind::Error,
+            &["handler ", what, " threw: ", error].concat(),
+        );
     }
 
     // ---------------------------------------------------------------------------------------
@@ -661,4 +673,3 @@ fn event_name(payload: &Map) -> String {
         .unwrap_or_default()
         .to_owned()
 }
-

@@ -165,10 +165,7 @@ impl Client {
             "getCallMemory" => Invoke::Value(self.call_memory()),
             "getCallActions" => {
                 let call_id = text(0).unwrap_or_default();
-                let actions = self
-                    .model
-                    .memory()
-                    .actions(&call_id, &self.env.device_id);
+                let actions = self.model.memory().actions(&call_id, &self.env.device_id);
                 Invoke::Value(actions.to_json())
             }
             "getConnectionState" => Invoke::Value(Value::Object(self.conn.to_json())),
@@ -253,9 +250,8 @@ impl Client {
                 now,
             )),
             "singleTransferWaitReturn" => {
-                let call_id = text(0).or_else(|| {
-                    self.model.memory().only_call_id().map(str::to_owned)
-                });
+                let call_id =
+                    text(0).or_else(|| self.model.memory().only_call_id().map(str::to_owned));
                 cmd(self.call_with_number(
                     call_id,
                     text(1),
@@ -314,13 +310,9 @@ impl Client {
                 "/singleStepConference",
                 now,
             )),
-            "forceTake" => cmd(self.force_on_connection(
-                text(0),
-                text(1),
-                text(2),
-                "/singleStepTransfer",
-                now,
-            )),
+            "forceTake" => {
+                cmd(self.force_on_connection(text(0), text(1), text(2), "/singleStepTransfer", now))
+            }
             "forceListen" => cmd(self.force_listen(text(0), text(1), now)),
             "forceReady" => cmd(self.force_state(text(0), text(1), "Ready", now)),
             "forceNotReady" => cmd(self.force_state(text(0), text(1), "NotReady", now)),
@@ -400,13 +392,16 @@ mod tests {
         let list = parse(r#"[{"a":1},{"a":"x"},{"a":"x"}]"#).unwrap();
         assert_eq!(
             find_item(Some(&list), Some(&"a".into()), Some(&"x".into())),
-            Value::from(1)
+            Value::from(1i64)
         );
         assert_eq!(
             find_item(Some(&list), Some(&"a".into()), Some(&"y".into())),
-            Value::from(-1)
+            Value::from(-1i64)
         );
-        assert_eq!(find_item(Some(&"no".into()), Some(&"a".into()), None), Value::Bool(false));
+        assert_eq!(
+            find_item(Some(&"no".into()), Some(&"a".into()), None),
+            Value::Bool(false)
+        );
     }
 
     #[test]

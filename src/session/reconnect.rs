@@ -119,7 +119,10 @@ mod tests {
         assert!(last.as_millis() >= 24_000, "reached the cap");
         r.reset();
         assert!(!r.in_outage());
-        assert!(matches!(r.failed(&policy, &mut rng), Next::Retry { attempt: 1, .. }));
+        assert!(matches!(
+            r.failed(&policy, &mut rng),
+            Next::Retry { attempt: 1, .. }
+        ));
     }
 
     #[test]
