@@ -5,8 +5,7 @@ use serde_json::{json, Value};
 
 use super::events::{self, Stamp};
 use super::{
-    split_id, ConnState, EventKind, Login, Mode, Now, Pbx, PbxError, PbxResult, SessionInfo,
-    Timer,
+    split_id, ConnState, EventKind, Login, Mode, Now, Pbx, PbxError, PbxResult, SessionInfo, Timer,
 };
 
 impl Pbx {
@@ -26,8 +25,9 @@ impl Pbx {
         let domain = session.tenant.clone();
         let mode = match mode.filter(|m| !m.is_empty()) {
             None => Mode::NotReady,
-            Some(word) => Mode::requested(word)
-                .ok_or_else(|| PbxError::bad(format!("agentMode {word} is not Ready or NotReady")))?,
+            Some(word) => Mode::requested(word).ok_or_else(|| {
+                PbxError::bad(format!("agentMode {word} is not Ready or NotReady"))
+            })?,
         };
         let number = agent_in(login_id, &domain).ok_or(PbxError::AgentNotInTenant)?;
         let ext_number = agent_in(device, &domain).ok_or(PbxError::ExtensionNotInTenant)?;
@@ -102,9 +102,23 @@ impl Pbx {
             domain: &domain,
             time: &time,
         };
-        let mut on = events::agent(at, "agentLoggedOn", &agent_id, &device_id, mode.as_str(), "");
+        let mut on = events::agent(
+            at,
+            "agentLoggedOn",
+            &agent_id,
+            &device_id,
+            mode.as_str(),
+            "",
+        );
         events::add_platform_internals(&mut on, &agent_id, &device_id);
-        let state = events::agent(at, mode_event(mode), &agent_id, &device_id, mode.as_str(), "");
+        let state = events::agent(
+            at,
+            mode_event(mode),
+            &agent_id,
+            &device_id,
+            mode.as_str(),
+            "",
+        );
         self.emit_to_agent(&agent_id, EventKind::Agent, on);
         self.emit_to_agent(&agent_id, EventKind::Agent, state);
         self.timers
@@ -234,8 +248,7 @@ impl Pbx {
     /// `GET /api/csta/agent/client-state` for the session's agent (PROTOCOL.md §8).
     pub fn client_state(&mut self, now: Now, session: &SessionInfo) -> PbxResult<Value> {
         self.enter(now);
-        let (number, domain) =
-            split_id(&session.agent).ok_or(PbxError::SessionInvalid)?;
+        let (number, domain) = split_id(&session.agent).ok_or(PbxError::SessionInvalid)?;
         let tenant = self.tenant(domain)?;
         let agent = tenant
             .agents
@@ -340,7 +353,10 @@ impl Pbx {
         let Some(agent_id) = self.agent_on_device(device) else {
             return;
         };
-        if self.login(&agent_id).is_some_and(|l| l.mode == Mode::Allocated) {
+        if self
+            .login(&agent_id)
+            .is_some_and(|l| l.mode == Mode::Allocated)
+        {
             if let Some((n, d)) = split_id(&agent_id) {
                 if let Some(a) = self.tenants.get_mut(d).and_then(|t| t.agents.get_mut(n)) {
                     a.answered += 1;
@@ -520,7 +536,12 @@ impl Pbx {
             .values()
             .filter_map(|a| a.login.as_ref())
             .filter(|l| l.mode == Mode::Ready)
-            .filter(|l| tenant.extensions.get(&l.device).is_some_and(|e| e.registered))
+            .filter(|l| {
+                tenant
+                    .extensions
+                    .get(&l.device)
+                    .is_some_and(|e| e.registered)
+            })
             .filter(|l| !self.device_busy(&format!("{}@{domain}", l.device)))
             .min_by_key(|l| (l.idle_since, l.device.clone()))
             .map(|l| l.device.clone())

@@ -14,7 +14,9 @@ use serde_json::{json, Map, Value};
 
 use super::dial::{self, Dial};
 use super::events::{self, Stamp};
-use super::{split_id, Behavior, ConnState, EventKind, Now, Pbx, PbxError, PbxResult, SessionInfo, Timer};
+use super::{
+    split_id, Behavior, ConnState, EventKind, Now, Pbx, PbxError, PbxResult, SessionInfo, Timer,
+};
 
 const TRUNK_GROUP: &str = "1";
 const TRUNK_MEMBER: &str = "172.30.10.8";
@@ -252,14 +254,28 @@ impl Pbx {
         };
         self.calls.insert(id.clone(), call);
         let time = self.event_time();
-        let at = Stamp { domain, time: &time };
+        let at = Stamp {
+            domain,
+            time: &time,
+        };
         let initiated = events::with(
-            events::csta(at, "serviceInitiated", from, &id, from, "Initiate", Some("NORMAL")),
+            events::csta(
+                at,
+                "serviceInitiated",
+                from,
+                &id,
+                from,
+                "Initiate",
+                Some("NORMAL"),
+            ),
             &[("initiatedDevice", from.into())],
         );
         let originated = events::with(
             events::csta(at, "originated", from, &id, from, "Initiate", Some(cause)),
-            &[("callingDevice", from.into()), ("calledDevice", display.into())],
+            &[
+                ("callingDevice", from.into()),
+                ("calledDevice", display.into()),
+            ],
         );
         self.emit_to_device(from, EventKind::Csta, initiated);
         self.emit_to_device(from, EventKind::Csta, originated);
@@ -490,7 +506,13 @@ impl Pbx {
             if let (Some(ms), Some(call)) = (req.answer_after_ms, self.calls.get(&id)) {
                 if let Some(p) = call.parties.iter().find(|p| !p.outside) {
                     let device = p.device.clone();
-                    self.schedule(ms, Timer::Answer { call: id.clone(), device });
+                    self.schedule(
+                        ms,
+                        Timer::Answer {
+                            call: id.clone(),
+                            device,
+                        },
+                    );
                 }
             }
         }
@@ -621,7 +643,13 @@ impl Pbx {
     }
 
     /// `.../answer`: a ringing connection picks up (`established` to everyone in the call).
-    pub fn answer(&mut self, now: Now, session: &SessionInfo, call_id: &str, device: &str) -> PbxResult<()> {
+    pub fn answer(
+        &mut self,
+        now: Now,
+        session: &SessionInfo,
+        call_id: &str,
+        device: &str,
+    ) -> PbxResult<()> {
         self.enter(now);
         let party = self.connection(session, call_id, device)?;
         if party.state != ConnState::Alerting {
@@ -695,7 +723,13 @@ impl Pbx {
     }
 
     /// DELETE `.../connections/{dev}|{call}` (dropConnection, forceDrop): the device leaves.
-    pub fn drop_connection(&mut self, now: Now, session: &SessionInfo, call_id: &str, device: &str) -> PbxResult<()> {
+    pub fn drop_connection(
+        &mut self,
+        now: Now,
+        session: &SessionInfo,
+        call_id: &str,
+        device: &str,
+    ) -> PbxResult<()> {
         self.enter(now);
         self.connection(session, call_id, device)?;
         self.release(call_id, device, "NORMAL_CLEARING");
@@ -703,7 +737,13 @@ impl Pbx {
     }
 
     /// `.../hold`: a connected party holds (`held` to everyone in the call).
-    pub fn hold(&mut self, now: Now, session: &SessionInfo, call_id: &str, device: &str) -> PbxResult<()> {
+    pub fn hold(
+        &mut self,
+        now: Now,
+        session: &SessionInfo,
+        call_id: &str,
+        device: &str,
+    ) -> PbxResult<()> {
         self.enter(now);
         let party = self.connection(session, call_id, device)?;
         if party.state != ConnState::Connect {
@@ -725,7 +765,13 @@ impl Pbx {
     }
 
     /// `.../retrieve`: a held party comes back (`retrieved` to everyone in the call).
-    pub fn retrieve(&mut self, now: Now, session: &SessionInfo, call_id: &str, device: &str) -> PbxResult<()> {
+    pub fn retrieve(
+        &mut self,
+        now: Now,
+        session: &SessionInfo,
+        call_id: &str,
+        device: &str,
+    ) -> PbxResult<()> {
         self.enter(now);
         let party = self.connection(session, call_id, device)?;
         if party.state != ConnState::Hold {
@@ -742,8 +788,14 @@ impl Pbx {
         if let Some(p) = call.party_mut(device) {
             p.state = ConnState::Connect;
         }
-        let copies =
-            self.simple_copies(call_id, "retrieved", device, "Connect", "NORMAL", "retrievingDevice");
+        let copies = self.simple_copies(
+            call_id,
+            "retrieved",
+            device,
+            "Connect",
+            "NORMAL",
+            "retrievingDevice",
+        );
         self.emit_copies(copies);
     }
 
@@ -760,7 +812,9 @@ impl Pbx {
         self.enter(now);
         let party = self.connection(session, call_id, device)?;
         if !matches!(party.state, ConnState::Connect | ConnState::Hold) {
-            return Err(PbxError::invalid("only a connected or held call can be consulted from"));
+            return Err(PbxError::invalid(
+                "only a connected or held call can be consulted from",
+            ));
         }
         if participant.trim().is_empty() {
             return Err(PbxError::bad("consultationParticipant is empty"));
@@ -815,11 +869,10 @@ impl Pbx {
     ) -> PbxResult<()> {
         self.enter(now);
         let added = self.consultation(session, held, device, consult)?;
-        let answered = self.calls.get(consult).is_some_and(|c| {
-            c.parties
-                .iter()
-                .all(|p| p.state == ConnState::Connect)
-        });
+        let answered = self
+            .calls
+            .get(consult)
+            .is_some_and(|c| c.parties.iter().all(|p| p.state == ConnState::Connect));
         if !answered {
             return Err(PbxError::invalid("the consulted party has not answered"));
         }
@@ -977,7 +1030,16 @@ impl Pbx {
         // by the held call's id now.
         let mut copies = vec![(
             device.to_string(),
-            cleared_in(&c2, &domain, &time, device, device, device, "NORMAL_CLEARING", consult),
+            cleared_in(
+                &c2,
+                &domain,
+                &time,
+                device,
+                device,
+                device,
+                "NORMAL_CLEARING",
+                consult,
+            ),
         )];
         for t in &moved {
             if !self.is_extension(t) {
@@ -985,7 +1047,16 @@ impl Pbx {
             }
             copies.push((
                 t.clone(),
-                cleared_in(&c2, &domain, &time, t, device, device, "NORMAL_CLEARING", held),
+                cleared_in(
+                    &c2,
+                    &domain,
+                    &time,
+                    t,
+                    device,
+                    device,
+                    "NORMAL_CLEARING",
+                    held,
+                ),
             ));
         }
         self.emit_copies(copies);
@@ -1007,14 +1078,20 @@ impl Pbx {
         self.enter(now);
         let party = self.connection(session, call_id, device)?;
         if !matches!(party.state, ConnState::Connect | ConnState::Hold) {
-            return Err(PbxError::invalid("only a connected or held call can be transferred"));
+            return Err(PbxError::invalid(
+                "only a connected or held call can be transferred",
+            ));
         }
         let own_state = party.state;
         let mut target = self.reachable_party(&session.tenant, to)?;
         if target.device == device {
             return Err(PbxError::bad("cannot transfer a call to its own device"));
         }
-        if self.calls.get(call_id).is_some_and(|c| c.party(&target.device).is_some()) {
+        if self
+            .calls
+            .get(call_id)
+            .is_some_and(|c| c.party(&target.device).is_some())
+        {
             return Err(PbxError::invalid("the target is already in the call"));
         }
         let new_id = self.next_id();
@@ -1043,7 +1120,8 @@ impl Pbx {
         let snapshot = call.clone();
 
         // The new parties see the target ring under the old id, redirected by the device.
-        let delivered = self.delivered_copies(call_id, &target_device, "SINGLESTEPTRANSFER", Some(device));
+        let delivered =
+            self.delivered_copies(call_id, &target_device, "SINGLESTEPTRANSFER", Some(device));
         self.emit_copies(delivered);
 
         let at = Stamp {
@@ -1052,12 +1130,23 @@ impl Pbx {
         };
         let transferred = |r: &str, id: &str, local: &str, new_call: &str| {
             events::with(
-                events::csta(at, "transferred", r, id, &snapshot.seen(&target_device, r), local, Some("SINGLESTEPTRANSFER")),
+                events::csta(
+                    at,
+                    "transferred",
+                    r,
+                    id,
+                    &snapshot.seen(&target_device, r),
+                    local,
+                    Some("SINGLESTEPTRANSFER"),
+                ),
                 &[
                     ("primaryOldCall", call_id.into()),
                     ("secondaryOldCall", call_id.into()),
                     ("transferringDevice", snapshot.seen(device, r).into()),
-                    ("transferredToDevice", snapshot.seen(&target_device, r).into()),
+                    (
+                        "transferredToDevice",
+                        snapshot.seen(&target_device, r).into(),
+                    ),
                     ("newCall", new_call.into()),
                 ],
             )
@@ -1075,12 +1164,30 @@ impl Pbx {
         self.emit_copies(copies);
         let mut copies = vec![(
             device.to_string(),
-            cleared_in(&snapshot, &domain, &time, device, device, device, "NORMAL_CLEARING", call_id),
+            cleared_in(
+                &snapshot,
+                &domain,
+                &time,
+                device,
+                device,
+                device,
+                "NORMAL_CLEARING",
+                call_id,
+            ),
         )];
         for r in snapshot.recipients() {
             copies.push((
                 r.clone(),
-                cleared_in(&snapshot, &domain, &time, &r, device, device, "NORMAL_CLEARING", &new_id),
+                cleared_in(
+                    &snapshot,
+                    &domain,
+                    &time,
+                    &r,
+                    device,
+                    device,
+                    "NORMAL_CLEARING",
+                    &new_id,
+                ),
             ));
         }
         self.emit_copies(copies);
@@ -1111,7 +1218,9 @@ impl Pbx {
         self.enter(now);
         let party = self.connection(session, call_id, device)?;
         if !matches!(party.state, ConnState::Connect | ConnState::Hold) {
-            return Err(PbxError::invalid("only a connected or held call can be parked"));
+            return Err(PbxError::invalid(
+                "only a connected or held call can be parked",
+            ));
         }
         let state = party.state;
         let number = ivr.trim();
@@ -1163,10 +1272,16 @@ impl Pbx {
         self.enter(now);
         let party = self.connection(session, call_id, device)?;
         if party.state != ConnState::Connect {
-            return Err(PbxError::invalid("only a connected call can be conferenced"));
+            return Err(PbxError::invalid(
+                "only a connected call can be conferenced",
+            ));
         }
         let mut p = self.reachable_party(&session.tenant, participant)?;
-        if self.calls.get(call_id).is_some_and(|c| c.party(&p.device).is_some()) {
+        if self
+            .calls
+            .get(call_id)
+            .is_some_and(|c| c.party(&p.device).is_some())
+        {
             return Err(PbxError::invalid("the participant is already in the call"));
         }
         p.added_by = Some(device.to_string());
@@ -1177,7 +1292,13 @@ impl Pbx {
 
     /// `POST .../calls/{callId}/spy?deviceId=` (forceListen): the supervisor's extension
     /// rings and, once it answers, listens in.
-    pub fn spy(&mut self, now: Now, session: &SessionInfo, call_id: &str, listener: &str) -> PbxResult<()> {
+    pub fn spy(
+        &mut self,
+        now: Now,
+        session: &SessionInfo,
+        call_id: &str,
+        listener: &str,
+    ) -> PbxResult<()> {
         self.enter(now);
         let call = self
             .calls
@@ -1206,7 +1327,13 @@ impl Pbx {
     }
 
     /// `POST .../calls/{callId}/agentGreeting`: plays the agent's number to the customer.
-    pub fn agent_greeting(&mut self, now: Now, session: &SessionInfo, call_id: &str, device: &str) -> PbxResult<()> {
+    pub fn agent_greeting(
+        &mut self,
+        now: Now,
+        session: &SessionInfo,
+        call_id: &str,
+        device: &str,
+    ) -> PbxResult<()> {
         self.enter(now);
         let party = self.connection(session, call_id, device)?;
         if party.state != ConnState::Connect {
@@ -1217,7 +1344,13 @@ impl Pbx {
 
     /// `POST .../calls/{callId}/user-data` `{entries}`: merges attached data, either
     /// `[{key, value}, ...]` or an object.
-    pub fn set_call_data(&mut self, now: Now, session: &SessionInfo, call_id: &str, entries: &Value) -> PbxResult<()> {
+    pub fn set_call_data(
+        &mut self,
+        now: Now,
+        session: &SessionInfo,
+        call_id: &str,
+        entries: &Value,
+    ) -> PbxResult<()> {
         self.enter(now);
         let call = self
             .calls
@@ -1247,7 +1380,13 @@ impl Pbx {
 
     /// `GET .../calls/{callId}/user-data/{key}`: all attached data for an empty key, else the
     /// one value.
-    pub fn get_call_data(&mut self, now: Now, session: &SessionInfo, call_id: &str, key: &str) -> PbxResult<Value> {
+    pub fn get_call_data(
+        &mut self,
+        now: Now,
+        session: &SessionInfo,
+        call_id: &str,
+        key: &str,
+    ) -> PbxResult<Value> {
         self.enter(now);
         let call = self
             .calls
@@ -1264,7 +1403,13 @@ impl Pbx {
     }
 
     /// `POST /api/csta/callControl/recording/{Start|Stop}?extension=`.
-    pub fn recording(&mut self, now: Now, session: &SessionInfo, start: bool, extension: &str) -> PbxResult<()> {
+    pub fn recording(
+        &mut self,
+        now: Now,
+        session: &SessionInfo,
+        start: bool,
+        extension: &str,
+    ) -> PbxResult<()> {
         self.enter(now);
         let (_, domain) = split_id(extension).ok_or(PbxError::ExtensionNotInTenant)?;
         if domain != session.tenant || !self.is_extension(extension) {
@@ -1295,7 +1440,11 @@ impl Pbx {
                 Ok(())
             }
             (false, Some(record_id)) => {
-                if let Some(p) = self.calls.get_mut(&call_id).and_then(|c| c.party_mut(extension)) {
+                if let Some(p) = self
+                    .calls
+                    .get_mut(&call_id)
+                    .and_then(|c| c.party_mut(extension))
+                {
                     p.recording = None;
                 }
                 let time = self.event_time();
@@ -1368,7 +1517,11 @@ impl Pbx {
     }
 
     fn stop_recording_silently(&mut self, device: &str, call_id: &str) {
-        if let Some(p) = self.calls.get_mut(call_id).and_then(|c| c.party_mut(device)) {
+        if let Some(p) = self
+            .calls
+            .get_mut(call_id)
+            .and_then(|c| c.party_mut(device))
+        {
             p.recording = None;
         }
     }
@@ -1493,7 +1646,10 @@ impl Pbx {
             let mut copies = Vec::new();
             for released in &order {
                 for r in &recipients {
-                    copies.push((r.clone(), self.cleared_body(call_id, r, released, leaving, cause, call_id)));
+                    copies.push((
+                        r.clone(),
+                        self.cleared_body(call_id, r, released, leaving, cause, call_id),
+                    ));
                 }
             }
             self.emit_copies(copies);
@@ -1512,7 +1668,10 @@ impl Pbx {
                 } else if call.calling == awaited {
                     call.calling = waiting.clone();
                 }
-                if call.party(&waiting).is_some_and(|p| p.state == ConnState::Hold) {
+                if call
+                    .party(&waiting)
+                    .is_some_and(|p| p.state == ConnState::Hold)
+                {
                     self.retrieve_party(call_id, &waiting);
                 }
                 return;
@@ -1819,7 +1978,15 @@ impl Pbx {
             .map(|r| {
                 let seen = call.seen(about, &r);
                 let mut m = events::with(
-                    events::csta(at, "established", &r, call_id, &seen, "Connect", Some("NEWCALL")),
+                    events::csta(
+                        at,
+                        "established",
+                        &r,
+                        call_id,
+                        &seen,
+                        "Connect",
+                        Some("NEWCALL"),
+                    ),
                     &[
                         ("answeringDevice", seen.clone().into()),
                         ("callingDevice", call.seen(&calling, &r).into()),
@@ -1913,7 +2080,16 @@ impl Pbx {
     ) -> Map<String, Value> {
         let time = self.event_time();
         match self.calls.get(call_id) {
-            Some(call) => cleared_in(call, &call.tenant, &time, r, released, hangup, cause, shown_id),
+            Some(call) => cleared_in(
+                call,
+                &call.tenant,
+                &time,
+                r,
+                released,
+                hangup,
+                cause,
+                shown_id,
+            ),
             None => Map::new(),
         }
     }
@@ -1934,7 +2110,15 @@ fn cleared_in(
     let at = Stamp { domain, time };
     let seen = call.seen(released, r);
     events::with(
-        events::csta(at, "connectionCleared", r, shown_id, &seen, "Idle", Some(cause)),
+        events::csta(
+            at,
+            "connectionCleared",
+            r,
+            shown_id,
+            &seen,
+            "Idle",
+            Some(cause),
+        ),
         &[
             ("releasingDevice", seen.clone().into()),
             ("hangupDevice", call.seen(hangup, r).into()),

@@ -37,7 +37,10 @@ pub(crate) fn csta(
     m.insert("callId".into(), call_id.into());
     m.insert("deviceId".into(), device_id.into());
     m.insert("localState".into(), local_state.into());
-    m.insert("connectionId".into(), format!("{recipient}|{call_id}").into());
+    m.insert(
+        "connectionId".into(),
+        format!("{recipient}|{call_id}").into(),
+    );
     if let Some(cause) = cause {
         m.insert("cause".into(), cause.into());
     }

@@ -453,14 +453,24 @@ impl Pbx {
 
     /// Publishes `body` to whoever is logged in on `device` (`8001@test.cc`); dropped when
     /// nobody is (an outside party, a phone without agent).
-    pub(crate) fn emit_to_device(&mut self, device: &str, kind: EventKind, body: Map<String, Value>) {
+    pub(crate) fn emit_to_device(
+        &mut self,
+        device: &str,
+        kind: EventKind,
+        body: Map<String, Value>,
+    ) {
         if let Some(agent) = self.agent_on_device(device) {
             self.emit_to_agent(&agent, kind, body);
         }
     }
 
     /// Publishes `body` on `agent`'s topic with the agent's next serial.
-    pub(crate) fn emit_to_agent(&mut self, agent: &str, kind: EventKind, mut body: Map<String, Value>) {
+    pub(crate) fn emit_to_agent(
+        &mut self,
+        agent: &str,
+        kind: EventKind,
+        mut body: Map<String, Value>,
+    ) {
         let serial = self.serials.entry(agent.to_string()).or_insert(0);
         *serial += 1;
         body.insert("serial".into(), json!(*serial));
@@ -474,7 +484,13 @@ impl Pbx {
     /// The agent (`5001@test.cc`) logged in on `device` (`8001@test.cc`).
     pub(crate) fn agent_on_device(&self, device: &str) -> Option<String> {
         let (number, domain) = split_id(device)?;
-        let agent = self.tenants.get(domain)?.extensions.get(number)?.agent.as_ref()?;
+        let agent = self
+            .tenants
+            .get(domain)?
+            .extensions
+            .get(number)?
+            .agent
+            .as_ref()?;
         Some(format!("{agent}@{domain}"))
     }
 
@@ -579,7 +595,12 @@ impl Pbx {
     }
 
     /// The prefix lookup's answer for an agent: one `scanPrefix` per trunk of its tenant.
-    pub fn agent_trunks(&self, session: &SessionInfo, domain: &str, agent_id: &str) -> PbxResult<Value> {
+    pub fn agent_trunks(
+        &self,
+        session: &SessionInfo,
+        domain: &str,
+        agent_id: &str,
+    ) -> PbxResult<Value> {
         let tenant = self.tenant(domain)?;
         let number = agent_number(agent_id, domain)
             .ok_or_else(|| PbxError::NotFound(format!("no agent {agent_id}")))?;
@@ -769,7 +790,10 @@ fn tenant_from_seed(t: &TenantSeed, outside_answer_ms: u64) -> Tenant {
                 let agent = Agent {
                     number: a.number.clone(),
                     password: a.password.clone(),
-                    name: a.name.clone().unwrap_or_else(|| format!("Agent {}", a.number)),
+                    name: a
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| format!("Agent {}", a.number)),
                     enabled: a.enabled,
                     quota: a.auto_outbound_quota,
                     answered: a.auto_outbound_answered,
@@ -813,7 +837,8 @@ fn tenant_from_seed(t: &TenantSeed, outside_answer_ms: u64) -> Tenant {
 
 /// `("8001", "test.cc")` from `8001@test.cc`.
 pub(crate) fn split_id(id: &str) -> Option<(&str, &str)> {
-    id.split_once('@').filter(|(n, d)| !n.is_empty() && !d.is_empty())
+    id.split_once('@')
+        .filter(|(n, d)| !n.is_empty() && !d.is_empty())
 }
 
 /// The job number of `agent_id` when it belongs to `domain`.
