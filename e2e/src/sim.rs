@@ -30,15 +30,21 @@ impl Sim {
         command
             .current_dir(root)
             .arg("--listen")
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("--www")
-            .arg(root.join("www"))
-            .arg("--mount")
-            .arg(mount("/dist", &root.join("dist")))
-            .arg("--mount")
-            .arg(mount("/examples", &root.join("examples")))
-            .arg("--mount")
-            .arg(mount("/e2e", pages));
+            .arg(format!("127.0.0.1:{port}"));
+        // Git keeps no empty directories: serve only those a checkout has.
+        let www = root.join("www");
+        if www.is_dir() {
+            command.arg("--www").arg(www);
+        }
+        for (prefix, dir) in [
+            ("/dist", root.join("dist")),
+            ("/examples", root.join("examples")),
+            ("/e2e", pages.to_path_buf()),
+        ] {
+            if dir.is_dir() {
+                command.arg("--mount").arg(mount(prefix, &dir));
+            }
+        }
         let mut child = ChildGuard::spawn("simulator", &mut command, log)?;
         child.wait_until_listening(port, STARTUP_TIMEOUT)?;
         Ok(Sim {

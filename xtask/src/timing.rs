@@ -99,12 +99,14 @@ impl Timings {
                 Outcome::Passed | Outcome::Failed => seconds(row.elapsed),
                 Outcome::Skipped | Outcome::NotRun => String::new(),
             };
-            out += &format!(
-                "  {:<width$}  {:<8}  {:>9}\n",
+            let line = format!(
+                "  {:<width$}  {:<8}  {:>9}",
                 row.name,
                 label(row.outcome),
                 time
             );
+            out += line.trim_end();
+            out.push('\n');
         }
         out += &format!("  {:<width$}  {:<8}  {:>9}\n", "total", "", seconds(total));
         out
@@ -145,8 +147,8 @@ mod tests {
         assert_eq!(lines[1], "test summary");
         assert!(lines[2].starts_with("  fmt     ok"), "{table}");
         assert!(lines[3].starts_with("  clippy  FAILED"), "{table}");
-        assert_eq!(lines[4].trim_end(), "  native  not run");
-        assert_eq!(lines[5].trim_end(), "  e2e     skipped");
+        assert_eq!(lines[4], "  native  not run");
+        assert_eq!(lines[5], "  e2e     skipped");
         assert!(lines[6].starts_with("  total"), "{table}");
     }
 
