@@ -67,20 +67,27 @@ impl Engine {
     /// Runs `f` on the PBX at the current time, then hands its events to the publisher and
     /// re-arms the timer task.
     pub fn run<R>(&self, f: impl FnOnce(&mut Pbx, Now) -> R) -> R {
+        let result = self.apply(f);
+        self.wake.notify_one();
+        result
+    }
+
+    /// [`Engine::run`] without waking the timer task. The timer task itself uses it: a wake-up
+    /// it sent itself would be consumed by its own next wait at once, so it would never sleep
+    /// (and, never yielding, would starve the publisher of the events its timers produce).
+    fn apply<R>(&self, f: impl FnOnce(&mut Pbx, Now) -> R) -> R {
         let mut pbx = self.pbx.lock().unwrap_or_else(|e| e.into_inner());
         let result = f(&mut pbx, self.clock.now());
         while let Some(event) = pbx.poll_event() {
             let _ = self.events.send(event);
         }
-        drop(pbx);
-        self.wake.notify_one();
         result
     }
 
     /// Fires the PBX's timers when they are due, forever.
     pub async fn drive_timers(self: Arc<Self>) {
         loop {
-            let next = self.run(|pbx, now| {
+            let next = self.apply(|pbx, now| {
                 pbx.handle_timeout(now);
                 pbx.poll_timeout().map(|due| due.saturating_sub(now.ms))
             });
