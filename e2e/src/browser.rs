@@ -106,13 +106,7 @@ impl Browser {
             .session_id()
             .await?
             .ok_or_else(|| anyhow!("chromedriver returned no session id"))?;
-        client
-            .issue_cmd(ChromeDevTools {
-                method: "Page.addScriptToEvaluateOnNewDocument",
-                params: json!({ "source": ERROR_HOOK }),
-            })
-            .await
-            .context("installing the page error hook")?;
+        install_error_hook(&client).await?;
         Ok(Browser {
             client,
             session_id,
@@ -132,6 +126,19 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = delete_session(self.driver_port, &self.session_id);
     }
+}
+
+/// Makes every document the current window loads from now on record its errors (see
+/// [`ERROR_HOOK`]). DevTools scripts belong to one window: a window opened later needs its own.
+pub(crate) async fn install_error_hook(client: &Client) -> Result<()> {
+    client
+        .issue_cmd(ChromeDevTools {
+            method: "Page.addScriptToEvaluateOnNewDocument",
+            params: json!({ "source": ERROR_HOOK }),
+        })
+        .await
+        .context("installing the page error hook")?;
+    Ok(())
 }
 
 /// `DELETE /session/<id>` over a plain blocking socket.

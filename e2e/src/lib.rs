@@ -28,6 +28,7 @@
 mod browser;
 mod process;
 mod sim;
+mod windows;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -36,6 +37,7 @@ use anyhow::{anyhow, bail, Context, Result};
 pub use fantoccini::Client;
 pub use serde_json::Value;
 use tempfile::TempDir;
+pub use windows::WindowHandle;
 
 use crate::browser::Browser;
 use crate::sim::Sim;
