@@ -29,6 +29,7 @@ impl Sim {
         let mut command = Command::new(&exe);
         command
             .current_dir(root)
+            .env("NO_COLOR", "1")
             .arg("--listen")
             .arg(format!("127.0.0.1:{port}"));
         // Git keeps no empty directories: serve only those a checkout has.

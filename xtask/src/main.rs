@@ -56,6 +56,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(err) = sim::stop_on_interrupt() {
+        return fail(&err);
+    }
     let ws = match Workspace::locate() {
         Ok(ws) => ws,
         Err(err) => return fail(&err),

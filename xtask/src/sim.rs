@@ -4,6 +4,7 @@
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -13,6 +14,25 @@ use crate::workspace::Workspace;
 
 /// How long a freshly built simulator may take to accept connections.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Process ids of the simulators now running, for the interrupt handler.
+static RUNNING: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+/// On Ctrl-C (or SIGTERM) kill the simulators we started, then exit: without this the
+/// simulator, which gets the same Ctrl-C, can outlive us while it shuts down.
+pub fn stop_on_interrupt() -> Result<()> {
+    ctrlc::set_handler(|| {
+        let pids = RUNNING.lock().map(|pids| pids.clone()).unwrap_or_default();
+        for pid in pids {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+        eprintln!("\ninterrupted");
+        std::process::exit(130);
+    })
+    .context("installing the Ctrl-C handler")
+}
 
 /// Builds the simulator (debug) and returns its executable.
 pub fn build(ws: &Workspace) -> Result<PathBuf> {
@@ -47,6 +67,9 @@ impl BackgroundSim {
         let child = command
             .spawn()
             .with_context(|| format!("starting {}", exe.display()))?;
+        if let Ok(mut running) = RUNNING.lock() {
+            running.push(child.id());
+        }
         let mut sim = BackgroundSim {
             child,
             base_url: format!("http://{listen}"),
@@ -90,6 +113,9 @@ impl BackgroundSim {
 
 impl Drop for BackgroundSim {
     fn drop(&mut self) {
+        if let Ok(mut running) = RUNNING.lock() {
+            running.retain(|&pid| pid != self.child.id());
+        }
         if let Ok(None) = self.child.try_wait() {
             let _ = self.child.kill();
             let _ = self.child.wait();
