@@ -109,6 +109,7 @@ impl Sim {
             broker: broker.clone(),
             external,
             faults: faults.clone(),
+            requests: http::requests::RequestLog::default(),
             clock,
         });
         let app = http::router(shared, config.www, &config.mounts);

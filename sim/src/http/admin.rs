@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/client-logs", get(client_logs))
         .route("/client-logs/{name}", get(client_log))
         .route("/connections", get(connections))
+        .route("/requests", get(requests).delete(clear_requests))
         .route("/reset", post(reset))
         .route("/faults", get(faults).delete(clear_faults))
         .route("/faults/http", post(fault_http))
@@ -202,9 +203,20 @@ async fn connections(State(state): State<AppState>) -> Response {
     Json(state.broker.view()).into_response()
 }
 
+/// `GET /admin/requests`: the HTTP calls clients made, oldest first.
+async fn requests(State(state): State<AppState>) -> Response {
+    Json(state.requests.view()).into_response()
+}
+
+async fn clear_requests(State(state): State<AppState>) -> Response {
+    state.requests.clear();
+    no_content()
+}
+
 async fn reset(State(state): State<AppState>) -> Response {
     state.engine.run(|pbx, now| pbx.reset(now));
     state.faults.clear();
+    state.requests.clear();
     state.broker.start();
     no_content()
 }

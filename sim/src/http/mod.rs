@@ -2,6 +2,7 @@
 //! for any origin, and the HTTP fault rules in front of everything but `/admin`.
 
 pub mod admin;
+pub mod requests;
 pub mod rest;
 
 use std::path::PathBuf;
@@ -24,6 +25,7 @@ use crate::broker::{conn, Broker};
 use crate::engine::{Clock, Engine};
 use crate::faults::Faults;
 use crate::pbx::PbxError;
+use requests::RequestLog;
 
 /// What every handler shares.
 pub struct Shared {
@@ -35,6 +37,8 @@ pub struct Shared {
     pub external: Option<ExternalBroker>,
     /// Pending fault rules.
     pub faults: Arc<Faults>,
+    /// The calls clients made.
+    pub requests: RequestLog,
     /// The server's clock.
     pub clock: Clock,
 }
@@ -60,7 +64,12 @@ pub fn router(state: AppState, www: Option<PathBuf>, mounts: &[(String, PathBuf)
         Some(dir) => app.fallback_service(ServeDir::new(dir)),
         None => app.fallback(not_found),
     };
+    // The record is outside the faults: it keeps the status the client got.
     app.layer(middleware::from_fn_with_state(state.clone(), http_faults))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            requests::record,
+        ))
         .layer(cors())
         .with_state(state)
 }
