@@ -331,21 +331,20 @@ impl<'h> Agent<'h> {
             .with_context(|| format!("{}: no status clock: {text}", self.label))
     }
 
-    /// How many answer requests for `call_id` this page sent (the Resource Timing buffer
-    /// keeps every fetch of the page).
+    /// How many answer requests for `call_id` the simulator received, from anybody (its
+    /// record of the calls clients made).
     async fn answer_requests(&self, call_id: &str) -> Result<usize> {
-        let count = self
-            .run(
-                "return performance.getEntriesByType('resource')
-                   .filter(e => e.name.includes(arguments[0]) && e.name.endsWith('/answer'))
-                   .length;",
-                vec![json!(call_id)],
-            )
-            .await?;
-        count
-            .as_u64()
-            .map(|n| n as usize)
-            .with_context(|| format!("counting answer requests: {count}"))
+        self.focus().await?;
+        let requests = admin(self.h, "GET", "/admin/requests", Value::Null).await?;
+        Ok(requests
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| {
+                let path = r["path"].as_str().unwrap_or_default();
+                r["method"] == "POST" && path.contains(call_id) && path.ends_with("/answer")
+            })
+            .count())
     }
 }
 
@@ -702,6 +701,10 @@ async fn two_agents_with_the_ui_layer_walk_a_call() -> Result<()> {
         &["ui:established", "exports:established", "on:established"],
     )
     .await?;
+    ensure!(
+        b.answer_requests(&call_id).await? == 1,
+        "one click on Answer must send one answer request"
+    );
     let talking = Buttons {
         hold: true,
         ..Buttons::in_call(false)
@@ -1269,7 +1272,7 @@ async fn inbound_call(h: &Harness, a: &Agent<'_>, from: &str) -> Result<String> 
         .with_context(|| format!("POST /admin/calls gave {created}"))
 }
 
-/// Exactly one answer request went out for `call_id`, and no second one follows.
+/// The simulator received exactly one answer request for `call_id`, and no second one follows.
 async fn expect_answered_once(a: &Agent<'_>, call_id: &str) -> Result<()> {
     // Longer than the layer's delay: a second answer would have been sent by now.
     tokio::time::sleep(Duration::from_millis(1000)).await;

@@ -15,11 +15,6 @@
   window.__inner = [];
   window.__dispatch = window.__dispatch || [];
 
-  // Every request of the page is kept in the Resource Timing buffer (the test counts answers).
-  if (performance.setResourceTimingBufferSize) {
-    performance.setResourceTimingBufferSize(5000);
-  }
-
   wellClient.exports = function (event) {
     window.__exports.push(event);
     window.__dispatch.push('exports:' + event.eventName);
