@@ -77,3 +77,24 @@ async fn wait_for_times_out_with_the_last_exception_and_a_screenshot() -> anyhow
     );
     h.assert_no_page_errors().await
 }
+
+#[tokio::test]
+async fn each_window_has_its_own_page_and_error_record() -> anyhow::Result<()> {
+    let h = Harness::start("each_window_has_its_own_page_and_error_record").await?;
+    let first = h.current_window().await?;
+    let page = h.add_page("named.html", "<!doctype html><title>named</title>")?;
+    h.goto(&format!("{page}?first")).await?;
+    let second = h.open_window().await?;
+    assert_ne!(first, second);
+    assert_eq!(h.current_window().await?, second);
+    h.goto(&format!("{page}?second")).await?;
+    h.run_js("console.error('only in the second window')", Vec::new())
+        .await?;
+    assert_eq!(
+        h.page_errors().await?,
+        ["console.error: only in the second window"]
+    );
+    h.switch_to_window(&first).await?;
+    assert_eq!(h.eval_js("location.search").await?, json!("?first"));
+    h.assert_no_page_errors().await
+}

@@ -7,6 +7,7 @@
 //! - `dist/npm/`, the npm package: wasm-bindgen's `web` glue, the optimized wasm file, the
 //!   shim as an ES module, the entry point, its types and `package.json`.
 
+use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -24,6 +25,9 @@ const GLUE_MARKER: &str = "/*@GLUE@*/";
 const SHIM_MARKER: &str = "/*@SHIM@*/";
 /// The string literal of `js-shim/classic.js` replaced by the wasm as a base64 literal.
 const WASM_MARKER: &str = "@WASM_BASE64@";
+/// What wasm-bindgen writes beside its glue, and what wasm-opt makes of it.
+const BG_WASM: &str = "well_client_bg.wasm";
+const OPT_WASM: &str = "well_client_bg.opt.wasm";
 /// Appended to `shim.js` in the npm package, which imports it as a module.
 const SHIM_EXPORTS: &str = "\nexport { createWellClient, Deferred };\n";
 
@@ -31,6 +35,7 @@ const SHIM_EXPORTS: &str = "\nexport { createWellClient, Deferred };\n";
 pub fn run(ws: &Workspace) -> Result<Vec<PathBuf>> {
     let mut t = Timings::new("dist");
     let target = ws.target_dir()?;
+    let _lock = lock(&target)?;
     t.step("cargo build (wasm32, release)", || {
         cmd::run(ws.cargo().args([
             "build",
@@ -49,7 +54,19 @@ pub fn run(ws: &Workspace) -> Result<Vec<PathBuf>> {
         bindgen(&wasm, "web", &esm)
     })?;
     let (classic_wasm, esm_wasm) = t.step("wasm-opt -Oz", || {
-        Ok((optimize(ws, &classic)?, optimize(ws, &esm)?))
+        let classic_wasm = optimize(ws, &classic)?;
+        // Both targets' glue differs but their wasm is the same module, and wasm-opt is
+        // deterministic: optimize it once when it is (half the time of the slowest step).
+        let esm_wasm = if same_bytes(&classic.join(BG_WASM), &esm.join(BG_WASM))? {
+            let reused = esm.join(OPT_WASM);
+            std::fs::copy(&classic_wasm, &reused)
+                .with_context(|| format!("copying to {}", reused.display()))?;
+            println!("the web target's {BG_WASM} is the no-modules one: optimized once");
+            reused
+        } else {
+            optimize(ws, &esm)?
+        };
+        Ok((classic_wasm, esm_wasm))
     })?;
     let files = t.step("compose dist/", || {
         let shim = ShimSources::read(&ws.path("js-shim"))?;
@@ -66,6 +83,26 @@ pub fn run(ws: &Workspace) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Serializes dist runs sharing a target directory (engineers building in one checkout):
+/// each one rewrites the wasm-bindgen output the other is reading. Released when dropped.
+fn lock(target: &Path) -> Result<File> {
+    std::fs::create_dir_all(target).with_context(|| format!("creating {}", target.display()))?;
+    let path = target.join("xtask-dist.lock");
+    let file = File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => return Ok(file),
+        Err(TryLockError::WouldBlock) => {
+            println!("waiting for another `cargo xtask dist` in this checkout to finish");
+        }
+        Err(TryLockError::Error(err)) => {
+            return Err(err).with_context(|| format!("locking {}", path.display()))
+        }
+    }
+    file.lock()
+        .with_context(|| format!("locking {}", path.display()))?;
+    Ok(file)
+}
+
 fn bindgen(wasm: &Path, target: &str, out_dir: &Path) -> Result<()> {
     // A clean directory, so nothing stale from an earlier build can be picked up.
     if out_dir.exists() {
@@ -80,10 +117,14 @@ fn bindgen(wasm: &Path, target: &str, out_dir: &Path) -> Result<()> {
     )
 }
 
+fn same_bytes(a: &Path, b: &Path) -> Result<bool> {
+    Ok(read_bytes(a)? == read_bytes(b)?)
+}
+
 /// Runs the pinned `wasm-opt -Oz` on the `*_bg.wasm` in `dir` and returns the optimized file.
 fn optimize(ws: &Workspace, dir: &Path) -> Result<PathBuf> {
-    let input = dir.join("well_client_bg.wasm");
-    let output = dir.join("well_client_bg.opt.wasm");
+    let input = dir.join(BG_WASM);
+    let output = dir.join(OPT_WASM);
     if !input.is_file() {
         bail!("wasm-bindgen did not write {}", input.display());
     }
@@ -183,15 +224,43 @@ fn write_dist(
     if let Some(readme) = &shim.readme {
         files.push((dist.join("npm/README.md"), readme.clone().into_bytes()));
     }
-    if dist.exists() {
-        std::fs::remove_dir_all(dist).with_context(|| format!("removing {}", dist.display()))?;
-    }
     std::fs::create_dir_all(dist.join("npm"))
         .with_context(|| format!("creating {}", dist.display()))?;
+    // Each file is replaced by a rename, so a page or test reading dist/ meanwhile sees the
+    // old file or the new one, never half of one, and never no file.
     for (path, bytes) in &files {
-        std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        let partial = path.with_file_name(format!(".{}.partial", file_name(path)));
+        std::fs::write(&partial, bytes)
+            .with_context(|| format!("writing {}", partial.display()))?;
+        std::fs::rename(&partial, path)
+            .with_context(|| format!("renaming {} to {}", partial.display(), path.display()))?;
     }
+    let wanted: Vec<&Path> = files.iter().map(|(path, _)| path.as_path()).collect();
+    remove_all_but(dist, &wanted)?;
     Ok(files.into_iter().map(|(path, _)| path).collect())
+}
+
+/// Removes every file under `dir` that is not in `keep`, and the directories left empty.
+fn remove_all_but(dir: &Path, keep: &[&Path]) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            remove_all_but(&path, keep)?;
+            if std::fs::read_dir(&path)?.next().is_none() {
+                std::fs::remove_dir(&path)
+                    .with_context(|| format!("removing {}", path.display()))?;
+            }
+        } else if !keep.contains(&path.as_path()) {
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Fills the three placeholders of the classic template. Each must appear exactly once, and
@@ -423,6 +492,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(dist.join("stale")).unwrap();
+        std::fs::write(dist.join("stale/old.js"), "old").unwrap();
+        std::fs::write(dist.join("npm-old.js"), "old").unwrap();
         let shim = ShimSources {
             classic: TEMPLATE.into(),
             shim: "function createWellClient() {}\nclass Deferred {}\n".into(),
@@ -455,6 +526,23 @@ mod tests {
             ]
         );
         assert!(!dist.join("stale").exists());
+        assert!(!dist.join("npm-old.js").exists());
+        let mut left = std::fs::read_dir(dist.join("npm"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect::<Vec<_>>();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                "index.d.ts",
+                "index.js",
+                "package.json",
+                "shim.js",
+                "well_client.js",
+                "well_client_bg.wasm"
+            ]
+        );
         let shim_js = std::fs::read_to_string(dist.join("npm/shim.js")).unwrap();
         assert!(shim_js.ends_with("class Deferred {}\n\nexport { createWellClient, Deferred };\n"));
         let package = std::fs::read_to_string(dist.join("npm/package.json")).unwrap();
