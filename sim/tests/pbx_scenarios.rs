@@ -1,12 +1,15 @@
 //! Every scenario of EVENT_SCENARIOS.md played on the PBX model alone (no sockets, a virtual
 //! clock): each device's published frames must be the fixture's.
 
-#[path = "support/fixtures.rs"]
-mod fixtures;
+mod support;
+
+use support::fixtures;
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
-use well_sim::pbx::{IdSource, InboundCall, Now, Participation, Pbx, PbxConfig, SessionInfo, TenantPatch};
+use well_sim::pbx::{
+    IdSource, InboundCall, Now, Participation, Pbx, PbxConfig, SessionInfo, TenantPatch,
+};
 use well_sim::seed::Seed;
 
 const A1: &str = "5001@test.cc";
@@ -37,8 +40,16 @@ impl Rig {
         let start = NaiveDate::from_ymd_opt(2019, 5, 9)
             .and_then(|d| d.and_hms_opt(10, 0, 0))
             .unwrap();
-        let now = Now { ms: 0, local: start };
-        let pbx = Pbx::new(Seed::default(), PbxConfig::default(), Box::new(Counter(0)), now);
+        let now = Now {
+            ms: 0,
+            local: start,
+        };
+        let pbx = Pbx::new(
+            Seed::default(),
+            PbxConfig::default(),
+            Box::new(Counter(0)),
+            now,
+        );
         Rig {
             pbx,
             now,
@@ -59,13 +70,17 @@ impl Rig {
 
     fn collect(&mut self) {
         while let Some(p) = self.pbx.poll_event() {
-            self.published.push((p.agent.clone(), Value::Object(p.body)));
+            self.published
+                .push((p.agent.clone(), Value::Object(p.body)));
         }
     }
 
     fn session(&mut self, number: &str) -> SessionInfo {
         let now = self.at();
-        let sid = self.pbx.token_login(now, number, "123456", "test.cc").unwrap();
+        let sid = self
+            .pbx
+            .token_login(now, number, "123456", "test.cc")
+            .unwrap();
         self.pbx.session(Some(&sid)).unwrap()
     }
 
@@ -73,7 +88,14 @@ impl Rig {
         let s = self.session(number);
         let now = self.at();
         self.pbx
-            .agent_login(now, &s, &format!("{number}@test.cc"), &format!("{ext}@test.cc"), Some("123456"), Some(mode))
+            .agent_login(
+                now,
+                &s,
+                &format!("{number}@test.cc"),
+                &format!("{ext}@test.cc"),
+                Some("123456"),
+                Some(mode),
+            )
             .unwrap();
         self.collect();
         s
@@ -153,11 +175,16 @@ fn s02_outbound_answered_hangup() {
     let s = rig.login("5001", "8001", "NotReady");
     rig.clear();
     let now = rig.at();
-    let call = rig.pbx.make_call(now, &s, D1, "913800000000", false).unwrap();
+    let call = rig
+        .pbx
+        .make_call(now, &s, D1, "913800000000", false)
+        .unwrap();
     rig.tick(1_000); // the customer answers after the default second
     rig.tick(30_000);
     let now = rig.at();
-    rig.pbx.admin_hangup(now, &call, Some("913800000000@test.cc")).unwrap();
+    rig.pbx
+        .admin_hangup(now, &call, Some("913800000000@test.cc"))
+        .unwrap();
     rig.check("02_outbound_answered_hangup", A1, D1);
 }
 
@@ -177,7 +204,10 @@ fn s04_hold_retrieve() {
     let now = rig.at();
     rig.pbx.hold(now, &s, &call, D1).unwrap();
     let now = rig.at();
-    assert!(rig.pbx.hold(now, &s, &call, D1).is_err(), "a held call cannot be held");
+    assert!(
+        rig.pbx.hold(now, &s, &call, D1).is_err(),
+        "a held call cannot be held"
+    );
     rig.pbx.retrieve(now, &s, &call, D1).unwrap();
     let now = rig.at();
     rig.pbx.drop_connection(now, &s, &call, D1).unwrap();
@@ -189,7 +219,9 @@ fn s05_single_step_transfer() {
     let mut rig = Rig::new();
     let (s, call) = answered_inbound(&mut rig);
     let now = rig.at();
-    rig.pbx.single_step_transfer(now, &s, &call, D1, "8002").unwrap();
+    rig.pbx
+        .single_step_transfer(now, &s, &call, D1, "8002")
+        .unwrap();
     rig.check("05_single_step_transfer", A1, D1);
 }
 
@@ -203,9 +235,14 @@ fn s05b_single_step_transfer_received() {
     rig.pbx.answer(now, &s2, &call, D2).unwrap();
     rig.clear();
     let now = rig.at();
-    rig.pbx.single_step_transfer(now, &s2, &call, D2, "8001").unwrap();
+    rig.pbx
+        .single_step_transfer(now, &s2, &call, D2, "8001")
+        .unwrap();
     let renamed = last_call(&mut rig, A1);
-    assert_ne!(renamed, call, "the transferred call continues under a new id");
+    assert_ne!(
+        renamed, call,
+        "the transferred call continues under a new id"
+    );
     let now = rig.at();
     rig.pbx.answer(now, &s1, &renamed, D1).unwrap();
     let now = rig.at();
@@ -247,7 +284,11 @@ fn s07a_consult_conference_agent_leaves_first() {
     let now = rig.at();
     rig.pbx.drop_connection(now, &s1, &c1, D1).unwrap();
     rig.check("07a_consult_conference", A1, D1);
-    assert_eq!(rig.pbx.calls_view(), Value::Array(vec![]), "the conference ended for everybody");
+    assert_eq!(
+        rig.pbx.calls_view(),
+        Value::Array(vec![]),
+        "the conference ended for everybody"
+    );
 }
 
 #[test]
@@ -325,10 +366,15 @@ fn s11_set_agent_mode() {
     let s = rig.login("5001", "8001", "NotReady");
     rig.clear();
     let now = rig.at();
-    let pending = rig.pbx.agent_set_state(now, &s, Some(A1), Some(D1), "Ready", "").unwrap();
+    let pending = rig
+        .pbx
+        .agent_set_state(now, &s, Some(A1), Some(D1), "Ready", "")
+        .unwrap();
     assert_eq!(pending, None);
     let now = rig.at();
-    rig.pbx.agent_set_state(now, &s, Some(A1), Some(D1), "NotReady", "1").unwrap();
+    rig.pbx
+        .agent_set_state(now, &s, Some(A1), Some(D1), "NotReady", "1")
+        .unwrap();
     rig.check("11_set_agent_mode", A1, D1);
 }
 
@@ -383,7 +429,11 @@ fn comparison_rejects_a_changed_field() {
     rig.pbx.drop_connection(now, &s, &call, D1).unwrap();
     let mut actual = rig.frames(A1);
     actual[1]["calledDevice"] = "8009@test.cc".into();
-    fixtures::assert_frames("changed", &fixtures::frames("03_inbound_answered_hangup", D1), &actual);
+    fixtures::assert_frames(
+        "changed",
+        &fixtures::frames("03_inbound_answered_hangup", D1),
+        &actual,
+    );
 }
 
 #[test]
@@ -395,5 +445,9 @@ fn comparison_rejects_inconsistent_call_ids() {
     rig.pbx.drop_connection(now, &s, &call, D1).unwrap();
     let mut actual = rig.frames(A1);
     actual[2]["callId"] = "another".into();
-    fixtures::assert_frames("ids", &fixtures::frames("03_inbound_answered_hangup", D1), &actual);
+    fixtures::assert_frames(
+        "ids",
+        &fixtures::frames("03_inbound_answered_hangup", D1),
+        &actual,
+    );
 }

@@ -1,0 +1,7 @@
+//! The simulator as a server: every test starts its own instance on an ephemeral port of
+//! 127.0.0.1 and talks to it over HTTP and STOMP-over-WebSocket like the client does.
+
+mod support;
+
+#[path = "server/scenarios.rs"]
+mod scenarios;
