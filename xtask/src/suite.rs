@@ -32,6 +32,8 @@ pub enum Step {
     ClippyWasm,
     /// nothing outside src/web/ names web_sys, js_sys or wasm_bindgen
     PlatformFree,
+    /// the JS shim's unit tests (node) and its type test (tsc)
+    Shim,
     /// `cargo test` natively: unit, fixtures, proptests, fuzz, simulator
     Native,
     /// the simulator against a real RabbitMQ
@@ -44,11 +46,12 @@ pub enum Step {
     E2e,
 }
 
-const ALL_STEPS: [Step; 9] = [
+const ALL_STEPS: [Step; 10] = [
     Step::Fmt,
     Step::Clippy,
     Step::ClippyWasm,
     Step::PlatformFree,
+    Step::Shim,
     Step::Native,
     Step::Rabbitmq,
     Step::Package,
@@ -130,6 +133,7 @@ fn run_step(ws: &Workspace, step: Step) -> Result<()> {
             "warnings",
         ])),
         Step::PlatformFree => platform_free(&ws.path("src")),
+        Step::Shim => shim(ws),
         // The e2e tests need dist/ and a browser; they run in their own step.
         Step::Native => cmd::run(
             ws.cargo()
@@ -194,6 +198,31 @@ fn platform_mentions(src: &Path) -> Result<Vec<String>> {
         }
     }
     Ok(found)
+}
+
+/// `node --test` on every `js-shim/test/*.test.mjs`, then `tsc` on the usage file of the types.
+fn shim(ws: &Workspace) -> Result<()> {
+    let dir = ws.path("js-shim/test");
+    let mut tests: Vec<_> = std::fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .collect::<std::io::Result<Vec<_>>>()?
+        .into_iter()
+        .map(|entry| entry.path())
+        .filter(|path| path.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    tests.sort();
+    cmd::run(
+        Command::new("node")
+            .arg("--test")
+            .args(&tests)
+            .current_dir(ws.root()),
+    )?;
+    cmd::run(
+        Command::new(ws.path(TSC))
+            .arg("-p")
+            .arg(ws.path("js-shim/test/types"))
+            .current_dir(ws.root()),
+    )
 }
 
 fn package(ws: &Workspace) -> Result<()> {
