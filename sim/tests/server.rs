@@ -5,3 +5,5 @@ mod support;
 
 #[path = "server/scenarios.rs"]
 mod scenarios;
+#[path = "server/errors.rs"]
+mod errors;
