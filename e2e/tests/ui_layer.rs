@@ -28,6 +28,18 @@ const BARE_PAGE: &str = r#"<!doctype html>
 <p id="note">A page without the status clock elements: the SDK must not write to it.</p>
 <script src="/dist/well-client.js"></script>
 <script>
+  // What a page assigns survives useConfig, even without #well-client (K3; 1.3.7 replaced the
+  // UI layer with a no-op there).
+  window.__uiNames = [];
+  window.__assigned = {
+    ui: { main: function (e) { window.__uiNames.push(e.eventName); } },
+    ctrl: {},
+    exports: function () {},
+    onLog: function () {}
+  };
+  Object.keys(window.__assigned).forEach(function (key) {
+    wellClient[key] = window.__assigned[key];
+  });
   wellClient.useConfig('LOCAL');
   var config = wellClient.getConfig();
   config.cstaPort = ':' + location.port;
@@ -723,6 +735,20 @@ async fn two_agents_with_the_ui_layer_walk_a_call() -> Result<()> {
         .await?;
     b.expect_memory("answered", memory_with(&call_id, connected.clone()))
         .await?;
+    // 8002 asks for Not ready during the call: the platform defers it (setPendingMode).
+    b.run(
+        "document.getElementById('well-notready-reason').value = '2';",
+        vec![],
+    )
+    .await?;
+    b.click("well-notready").await?;
+    b.expect_ui(
+        "not ready during the call",
+        &[ui("setPendingMode", json!({}))],
+    )
+    .await?;
+    b.expect_state_text("not ready during the call", "Ready · change pending")
+        .await?;
     a.shot("06-talking").await?;
     b.shot("06-talking").await?;
 
@@ -782,12 +808,16 @@ async fn two_agents_with_the_ui_layer_walk_a_call() -> Result<()> {
         )],
     )
     .await?;
+    // The deferred Not ready applies once 8002's call is over.
     b.expect_ui(
         "hung up by 8001",
-        &[ui(
-            "connectionCleared",
-            json!({ "deviceId": c8001, "isClearAll": true }),
-        )],
+        &[
+            ui(
+                "connectionCleared",
+                json!({ "deviceId": c8001, "isClearAll": true }),
+            ),
+            ui("agentNotReady", json!({ "reason": "2" })),
+        ],
     )
     .await?;
     // K8: internal logic, UI, innerOn, exports, on. Then 8002's own clearing, which only
@@ -824,7 +854,9 @@ async fn two_agents_with_the_ui_layer_walk_a_call() -> Result<()> {
         "innerOn connectionCleared lacks its time ids: {cleared}"
     );
     a.expect_buttons("hang up", Buttons::idle(false)).await?;
-    b.expect_buttons("hung up by 8001", Buttons::idle(true))
+    b.expect_buttons("hung up by 8001", Buttons::idle(false))
+        .await?;
+    b.expect_state_text("hung up by 8001", "Not ready (2)")
         .await?;
     a.expect_memory("hang up", json!({ "length": 0 })).await?;
     b.expect_memory("hung up by 8001", json!({ "length": 0 }))
@@ -1321,7 +1353,8 @@ async fn hang_up_outside(
 
 /// §11.1 and DECISIONS.md §2 row 31: a page that has neither `#well-now-state` nor
 /// `#well-time-clock` gets no DOM writes from the SDK, through login, a state change,
-/// `insertClock()` and logout.
+/// `insertClock()` and logout. What it assigned to `wellClient` survives `useConfig` on a page
+/// without `#well-client` (K3).
 #[tokio::test]
 async fn pages_without_the_clock_elements_get_no_dom_writes() -> Result<()> {
     let h = Harness::start("ui_layer_no_dom_writes").await?;
@@ -1329,6 +1362,12 @@ async fn pages_without_the_clock_elements_get_no_dom_writes() -> Result<()> {
     h.goto(&page).await?;
     h.wait_for("document.readyState === 'complete'", STEP)
         .await?;
+    let lost =
+        "['ui', 'ctrl', 'exports', 'onLog'].filter(k => wellClient[k] !== window.__assigned[k])";
+    ensure!(
+        h.eval_js(lost).await? == json!([]),
+        "useConfig dropped what the page assigned"
+    );
     let login = h
         .eval_js(
             "wellClient.agentLogin({ jobNumber: '5003', password: '123456', domain: 'test.cc',
@@ -1345,6 +1384,21 @@ async fn pages_without_the_clock_elements_get_no_dom_writes() -> Result<()> {
     h.screenshot("logged-in").await?;
     h.eval_js("wellClient.logout().then(() => true)").await?;
     h.wait_for("!wellClient.isLogined()", STEP).await?;
+    ensure!(
+        h.eval_js(lost).await? == json!([]),
+        "logout dropped what the page assigned"
+    );
+    let names = h.eval_js("window.__uiNames").await?;
+    ensure!(
+        names
+            == json!([
+                "agentLoggedOn",
+                "agentNotReady",
+                "agentReady",
+                "agentLoggedOff"
+            ]),
+        "the page's UI layer received {names}"
+    );
     // Nothing was written while the page loaded either: the document is its markup.
     let parsed = h.eval_js("window.__parsed").await?;
     let parsed = parsed.as_str().unwrap_or_default();
