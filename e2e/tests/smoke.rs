@@ -39,9 +39,13 @@ async fn drop_in_script_is_usable_in_the_next_script_tag() -> anyhow::Result<()>
     let shot = h.screenshot("drop-in").await?;
     h.assert_no_page_errors().await?;
     assert_eq!(h.eval_js("window.synchronous").await?, json!(true));
-    let ready_ms = h.eval_js("window.readyMs").await?;
+    let ready_ms = h
+        .eval_js("window.readyMs")
+        .await?
+        .as_f64()
+        .unwrap_or(f64::NAN);
     println!(
-        "wellClient usable {ready_ms} ms after its script tag started; see {}",
+        "wellClient usable {ready_ms:.1} ms after its script tag started; see {}",
         shot.display()
     );
     Ok(())
