@@ -7,3 +7,5 @@ mod support;
 mod scenarios;
 #[path = "server/errors.rs"]
 mod errors;
+#[path = "server/broker.rs"]
+mod broker;
