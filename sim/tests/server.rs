@@ -9,3 +9,5 @@ mod scenarios;
 mod errors;
 #[path = "server/broker.rs"]
 mod broker;
+#[path = "server/faults.rs"]
+mod faults;
