@@ -115,7 +115,7 @@
   try {
     module = new WebAssembly.Module(bytes);
   } catch (e) {
-    if (!(e instanceof RangeError)) {
+    if (!e || e.name !== 'RangeError') {
       installUnsupported(host, 'WebAssembly was refused (' + describe(e) + ')');
       return;
     }
