@@ -111,13 +111,22 @@
       loginMode: 'force',
       agentMode: 'Ready'
     })
-      .done(function () { setState('login accepted'); })
+      .done(function () {
+        // The agentLoggedOn event may have come first: then the state says more already.
+        if (!myDevice) {
+          setState('login accepted');
+        }
+      })
       .fail(failed('login'));
   };
 
   el('logout').onclick = function () {
     wellClient.logout()
-      .done(function () { setState('logging out…'); })
+      .done(function () {
+        if (myDevice) {
+          setState('logging out…');
+        }
+      })
       .fail(failed('logout'));
   };
 
