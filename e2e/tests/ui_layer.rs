@@ -1030,6 +1030,18 @@ async fn undocumented_members(h: &Harness, a: &mut Agent<'_>) -> Result<()> {
     )
     .await?;
 
+    // setConfig({hideButton}): 1.3.7's way for a page to hide buttons of the UI layer.
+    let hidden = a
+        .eval(
+            "(wellClient.setConfig({ hideButton: ['well-retrieve'] }),
+              document.getElementById('well-retrieve').classList.contains('well-dn'))",
+        )
+        .await?;
+    ensure!(
+        hidden == json!(true),
+        "hideButton did not hide #well-retrieve"
+    );
+
     // releaseAllocatedAgent: the dialler reserves the Ready agent, the page releases it.
     a.click("well-ready").await?;
     a.expect_ui("ready again", &[ui("agentReady", json!({ "reason": "" }))])
@@ -1068,7 +1080,8 @@ async fn undocumented_members(h: &Harness, a: &mut Agent<'_>) -> Result<()> {
 
 /// K9 in the browser: with the UI layer installed, a ringing inbound call is answered exactly
 /// once, by the layer, 500 ms after `delivered` — also when it started ringing while the socket
-/// was down and the reconnect resync brought it back. A failed login is reported once, by the
+/// was down and the reconnect resync brought it back, and after a reload that recovers the
+/// session while it rings. A failed login is reported once, by the
 /// layer; `getConfig()` writes take effect (K16); what the page assigned survives a reconnect.
 #[tokio::test]
 async fn the_ui_layer_answers_each_ringing_inbound_call_once() -> Result<()> {
@@ -1278,9 +1291,46 @@ async fn the_ui_layer_answers_each_ringing_inbound_call_once() -> Result<()> {
     )
     .await?;
     a.shot("06-ringing").await?;
+
+    // --- 7. The page is reloaded while the call rings and recovers the session with
+    //        auto-answer on: the layer answers, once; the core does not answer besides it
+    //        (1.3.7's recover did, and the UI layer again: §13 item 28)
+    a.expect_no_page_errors().await?;
+    let window = a.window.clone();
+    let mut a = Agent::open(
+        &h,
+        window,
+        "a",
+        "agent=5001&ext=8001&recover=1&autoAnswer=1",
+    )
+    .await?;
+    let party = json!({ "deviceId": caller, "device": "13700000000", "callId": call_id });
+    let mut ringing = party.clone();
+    ringing["isCalling"] = json!(false);
+    ringing["autoAnswer"] = json!(true);
+    a.expect_ui(
+        "recovered",
+        &[
+            ui("agentLoggedOn", json!({ "deviceId": "8001@test.cc" })),
+            ui("agentReady", json!({ "reason": "" })),
+            ui("delivered", ringing),
+            ui("established", party),
+        ],
+    )
+    .await?;
+    let recovered = a.eval("window.__inner[0]").await?;
+    ensure!(
+        recovered["eventName"] == "recoverStateSuccess"
+            && recovered["agentId"] == "5001@test.cc"
+            && recovered["call"]["callId"] == json!(call_id)
+            && recovered["call"]["state"] == "delivered",
+        "recoverStateSuccess: {recovered}"
+    );
+    a.shot("07-recovered").await?;
+    expect_answered_once(&a, &call_id).await?;
     hang_up_outside(&h, &mut a, &call_id, caller).await?;
 
-    // --- 7. Log out
+    // --- 8. Log out
     a.click("well-logout").await?;
     a.expect_ui("logout", &[ui("agentLoggedOff", json!({}))])
         .await?;

@@ -2,6 +2,9 @@
 // `exports` and `onLog`, registers handlers, picks the platform with `useConfig` and logs the
 // agent in through the UI layer's controller (`?agent=5001&ext=8001[&password=..][&mode=Ready]`).
 //
+// With `&recover=1` it re-attaches to the agent's session after a reload instead
+// (`checkRecoverStateAbility`); `&autoAnswer=1` turns auto-answer on first (K16).
+//
 // What the test reads: `window.__onLog` (every onLog message), `window.__exports` and
 // `window.__inner` (event objects), `window.__dispatch` (who was called, in order),
 // `window.__assigned` (the objects the page assigned, to compare by identity),
@@ -76,7 +79,16 @@
   }
 
   var query = new URLSearchParams(window.location.search);
-  if (query.get('agent')) {
+  if (query.get('autoAnswer') === '1') {
+    config.autoAnswer = true;
+  }
+  if (query.get('agent') && query.get('recover') === '1') {
+    wellClient.checkRecoverStateAbility({
+      jobNumber: query.get('agent'),
+      domain: 'test.cc',
+      ext: query.get('ext')
+    });
+  } else if (query.get('agent')) {
     wellClient.ctrl.login({
       jobNumber: query.get('agent'),
       password: query.get('password') || '123456',
