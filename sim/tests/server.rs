@@ -11,3 +11,7 @@ mod errors;
 mod broker;
 #[path = "server/faults.rs"]
 mod faults;
+#[path = "server/load.rs"]
+mod load;
+#[path = "server/platform.rs"]
+mod platform;
