@@ -15,3 +15,5 @@ mod faults;
 mod load;
 #[path = "server/platform.rs"]
 mod platform;
+#[path = "server/files.rs"]
+mod files;

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, Method, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -58,10 +58,10 @@ pub fn router(state: AppState, www: Option<PathBuf>, mounts: &[(String, PathBuf)
         app = app.route(path, get(websocket));
     }
     for (prefix, dir) in mounts {
-        app = app.nest_service(prefix, ServeDir::new(dir));
+        app = app.nest_service(prefix, files(dir));
     }
     let app = match www {
-        Some(dir) => app.fallback_service(ServeDir::new(dir)),
+        Some(dir) => app.fallback_service(files(&dir)),
         None => app.fallback(not_found),
     };
     // The record is outside the faults: it keeps the status the client got.
@@ -72,6 +72,38 @@ pub fn router(state: AppState, www: Option<PathBuf>, mounts: &[(String, PathBuf)
         ))
         .layer(cors())
         .with_state(state)
+}
+
+/// A directory served with `index.html` for directories and the content types browsers
+/// need (`application/wasm` above all, or `WebAssembly.instantiateStreaming` refuses it).
+fn files(dir: &std::path::Path) -> Router {
+    Router::new()
+        .fallback_service(ServeDir::new(dir))
+        .layer(middleware::from_fn(content_type))
+}
+
+async fn content_type(request: Request, next: Next) -> Response {
+    let ext = request
+        .uri()
+        .path()
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase());
+    let mut response = next.run(request).await;
+    let known = match ext.as_deref() {
+        Some("wasm") => Some("application/wasm"),
+        Some("js" | "mjs") => Some("text/javascript; charset=utf-8"),
+        Some("css") => Some("text/css; charset=utf-8"),
+        Some("html" | "htm") => Some("text/html; charset=utf-8"),
+        Some("json" | "map") => Some("application/json"),
+        Some("png") => Some("image/png"),
+        _ => None,
+    };
+    if let (true, Some(ct)) = (response.status().is_success(), known) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    }
+    response
 }
 
 /// CORS for any origin: the client sends `sessionId` and `Content-Type`, so its calls are
