@@ -15,7 +15,7 @@ const BUTTONS = [
   { id: 'hold', action: 'hold', label: 'Hold', method: 'holdCall' },
   { id: 'retrieve', action: 'retrieve', label: 'Retrieve', method: 'retrieveCall' },
   { id: 'startRecording', action: 'startRecording', label: 'Record', method: 'startRecording' },
-  { id: 'stopRecording', action: 'stopRecording', label: 'Stop recording', method: 'stopRecording' },
+  { id: 'stopRecording', action: 'stopRecording', label: 'Stop rec', method: 'stopRecording' },
   { id: 'consult', action: 'consult', label: 'Consult', method: 'consult', number: true },
   {
     id: 'singleStepTransfer', action: 'singleStepTransfer', label: 'Blind transfer',
