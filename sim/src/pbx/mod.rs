@@ -17,6 +17,8 @@ mod calls;
 mod dial;
 pub mod error;
 mod events;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 

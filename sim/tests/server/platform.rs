@@ -268,7 +268,7 @@ async fn user_data_is_set_read_and_carried_to_the_transfer_target() {
 }
 
 #[tokio::test]
-async fn supervisor_listens_in_barges_in_and_takes_over() {
+async fn supervisor_listens_in_barges_in_and_drops_the_agent() {
     let (sim, api) = start(SimConfig::ephemeral()).await;
     let mut a = Agent::logged_in(&api, &sim.ws_url(), "5001", "8001", "Ready").await;
     let mut s = Agent::logged_in(&api, &sim.ws_url(), "5003", "8003", "NotReady").await;
@@ -429,4 +429,63 @@ async fn agents_calls_and_reset() {
     assert_eq!(api.get("/api/csta/agent/client-state", &a.sid).await.status, 426);
     let mut stomp = a.stomp;
     assert!(stomp.message(QUIET).await.is_none(), "reset publishes nothing");
+}
+
+#[tokio::test]
+async fn supervisor_state_operations_use_every_body_form() {
+    let (sim, api) = start(SimConfig::ephemeral()).await;
+    let mut a = Agent::logged_in(&api, &sim.ws_url(), "5001", "8001", "NotReady").await;
+    let mut b = Agent::logged_in(&api, &sim.ws_url(), "5002", "8002", "NotReady").await;
+    let boss = api.session("5010").await;
+    // forceReady / forceNotReady.
+    let force = |mode: &str| {
+        json!({"func": "SetState", "agentMode": mode, "loginId": "5001@test.cc",
+               "agentId": "5001@test.cc", "device": "8001@test.cc"})
+    };
+    assert_eq!(api.post(STATE, &boss, force("Ready")).await.status, 204);
+    assert_eq!(api.post(STATE, &boss, force("NotReady")).await.status, 204);
+    assert_eq!(names(&a.stomp.expect_messages(2, QUIET).await), ["agentReady", "agentNotReady"]);
+    // forceLogout.
+    let r = api
+        .post(STATE, &boss, json!({"namespace": "test.cc", "func": "Logout", "device": "8001@test.cc",
+                                   "agentId": "5001@test.cc", "loginId": "5001@test.cc"}))
+        .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(a.stomp.message(WAIT).await.unwrap()["eventName"], "agentLoggedOff");
+    // The legacy unload logout names only the device.
+    let r = api
+        .post(STATE, &boss, json!({"func": "Logout", "device": "8002@test.cc", "namespace": "test.cc"}))
+        .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(b.stomp.message(WAIT).await.unwrap()["eventName"], "agentLoggedOff");
+    // superLogout of an agent of the same tenant, and of one of another tenant.
+    let c = Agent::logged_in(&api, &sim.ws_url(), "5003", "8003", "NotReady").await;
+    assert_eq!(api.post(STATE, &boss, json!({"func": "Logout", "agentId": "5003@test.cc"})).await.status, 204);
+    assert_eq!(api.post(STATE, &boss, json!({"func": "Logout", "agentId": "5003@other.cc"})).await.status, 452);
+    // An invalid mode or func is a bad request.
+    assert_eq!(api.post(STATE, &boss, force("Busy")).await.status, 400);
+    assert_eq!(api.post(STATE, &boss, json!({"func": "Dance"})).await.status, 400);
+    drop(c);
+}
+
+#[tokio::test]
+async fn supervisor_takes_over_a_call() {
+    let (sim, api) = start(SimConfig::ephemeral()).await;
+    let mut a = Agent::logged_in(&api, &sim.ws_url(), "5001", "8001", "Ready").await;
+    let mut s = Agent::logged_in(&api, &sim.ws_url(), "5003", "8003", "NotReady").await;
+    let r = api.admin_post("/calls", json!({"from": "13800000000", "to": "7000", "answerAfterMs": 0})).await;
+    let call = r.body["callId"].as_str().unwrap().to_string();
+    a.stomp.until("established", WAIT).await;
+    // forceTake: a single-step transfer of the agent's connection to the supervisor.
+    let r = api
+        .post(&conn_path(&call, &a.device, "singleStepTransfer"), &s.sid, json!({"transferTo": "8003"}))
+        .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(names(&a.stomp.expect_messages(2, QUIET).await), ["transferred", "connectionCleared"]);
+    let frames = s.stomp.expect_messages(3, QUIET).await;
+    assert_eq!(names(&frames), ["delivered", "transferred", "connectionCleared"]);
+    let renamed = frames[1]["newCall"].as_str().unwrap().to_string();
+    assert_eq!(api.post_empty(&conn_path(&renamed, &s.device, "answer"), &s.sid).await.status, 204);
+    let est = s.stomp.until("established", WAIT).await;
+    assert_eq!(est[0]["callingDevice"], "13800000000@test.cc");
 }
