@@ -19,8 +19,8 @@ const PAGE: &str = include_str!("../pages/ui-layer/ui-layer.html");
 const LAYER: &str = include_str!("../pages/ui-layer/ui-layer.js");
 const PAGE_SCRIPT: &str = include_str!("../pages/ui-layer/ui-layer-page.js");
 
-/// A page with neither `#well-now-state` nor `#well-time-clock`, no UI layer, and a record of
-/// every change made to its document.
+/// A page with neither `#well-now-state`, `#well-time-clock` nor `#well-client`, a UI layer that
+/// only notes the event names, and a record of every change made to its document.
 const BARE_PAGE: &str = r#"<!doctype html>
 <html>
 <head><meta charset="utf-8"><title>page without a status clock</title></head>
