@@ -17,3 +17,5 @@ mod load;
 mod platform;
 #[path = "server/files.rs"]
 mod files;
+#[path = "server/external.rs"]
+mod external;
