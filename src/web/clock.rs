@@ -23,3 +23,9 @@ pub(super) fn now() -> Now {
     };
     Now { mono, wall }
 }
+
+/// The monotonic time alone (for arming the timer and the status clock, where no date is
+/// needed: cheaper than [`now`]).
+pub(super) fn mono() -> Instant {
+    Instant::from_millis(performance_now() as u64)
+}

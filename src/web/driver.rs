@@ -449,7 +449,7 @@ impl Driver {
         }
         timer.deadline = None;
         if let Some(at) = deadline {
-            let delay = duration_ms(at.since(clock::now().mono)).min(i32::MAX as u64) as i32;
+            let delay = duration_ms(at.since(clock::mono())).min(i32::MAX as u64) as i32;
             if let Ok(handle) = window.set_timeout_with_callback_and_timeout_and_arguments_0(
                 function(&self.callbacks.timer),
                 delay,
@@ -474,7 +474,7 @@ impl Driver {
         let (Some(window), Some(document)) = (&self.window, &self.document) else {
             return;
         };
-        let mono = clock::now().mono;
+        let mono = clock::mono();
         let Some(text) = self.core(|client| client.status_clock(mono)) else {
             return;
         };
