@@ -233,6 +233,12 @@ fn package(ws: &Workspace) -> Result<()> {
             .args(["pack", "--dry-run"])
             .current_dir(ws.path("dist/npm")),
     )?;
+    cmd::run(
+        Command::new("node")
+            .arg(ws.path("js-shim/test/npm-package.mjs"))
+            .arg(ws.path("dist/npm"))
+            .current_dir(ws.root()),
+    )?;
     let example = ws.path("examples/esm");
     if example.join("tsconfig.json").is_file() {
         cmd::run(
