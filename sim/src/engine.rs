@@ -128,13 +128,20 @@ impl Bus {
 }
 
 /// Publishes the PBX's events in order, applying the event fault rules.
-pub async fn publish(mut events: mpsc::UnboundedReceiver<Published>, bus: Bus, faults: Arc<Faults>, clock: Clock) {
+pub async fn publish(
+    mut events: mpsc::UnboundedReceiver<Published>,
+    bus: Bus,
+    faults: Arc<Faults>,
+    clock: Clock,
+) {
     let mut shaper = EventShaper::default();
     loop {
         let deadline = shaper.poll_timeout();
         let sleep = async {
             match deadline {
-                Some(at) => tokio::time::sleep(Duration::from_millis(at.saturating_sub(clock.ms()))).await,
+                Some(at) => {
+                    tokio::time::sleep(Duration::from_millis(at.saturating_sub(clock.ms()))).await
+                }
                 None => std::future::pending().await,
             }
         };

@@ -203,7 +203,12 @@ mod tests {
             path_prefix: Some("/api/csta/agent/heartbeat".into()),
         });
         assert_eq!(f.take_http("/api/csta/agent/state"), None);
-        assert_eq!(f.take_http("/api/csta/agent/heartbeat/5001@test.cc").unwrap().status, Some(503));
+        assert_eq!(
+            f.take_http("/api/csta/agent/heartbeat/5001@test.cc")
+                .unwrap()
+                .status,
+            Some(503)
+        );
         assert!(f.take_http("/api/csta/agent/heartbeat/x").is_some());
         assert_eq!(f.take_http("/api/csta/agent/heartbeat/x"), None);
     }
@@ -218,7 +223,10 @@ mod tests {
             agent_id: Some("a".into()),
         });
         assert_eq!(serials(&s.push(&f, event("b", 1), 0)), [("b".into(), 1)]);
-        assert_eq!(serials(&s.push(&f, event("a", 1), 0)), [("a".into(), 1), ("a".into(), 1)]);
+        assert_eq!(
+            serials(&s.push(&f, event("a", 1), 0)),
+            [("a".into(), 1), ("a".into(), 1)]
+        );
         assert_eq!(serials(&s.push(&f, event("a", 2), 0)), [("a".into(), 2)]);
 
         f.add_events(EventRule {
@@ -228,7 +236,10 @@ mod tests {
         });
         assert!(s.push(&f, event("a", 3), 10).is_empty());
         assert_eq!(serials(&s.push(&f, event("b", 2), 20)), [("b".into(), 2)]);
-        assert_eq!(serials(&s.push(&f, event("a", 4), 30)), [("a".into(), 4), ("a".into(), 3)]);
+        assert_eq!(
+            serials(&s.push(&f, event("a", 4), 30)),
+            [("a".into(), 4), ("a".into(), 3)]
+        );
         assert_eq!(serials(&s.push(&f, event("a", 5), 40)), [("a".into(), 5)]);
     }
 

@@ -70,7 +70,9 @@ fn parse_mount(text: &str) -> Result<(String, PathBuf), String> {
         .split_once('=')
         .ok_or_else(|| format!("{text}: expected /PREFIX=DIR"))?;
     if !prefix.starts_with('/') || prefix.len() < 2 {
-        return Err(format!("{text}: the prefix must start with / and name a path"));
+        return Err(format!(
+            "{text}: the prefix must start with / and name a path"
+        ));
     }
     Ok((prefix.trim_end_matches('/').to_string(), PathBuf::from(dir)))
 }
@@ -143,7 +145,12 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("well-sim: REST {} STOMP {} admin {}/admin", sim.http_url(), sim.ws_url(), sim.http_url());
+    println!(
+        "well-sim: REST {} STOMP {} admin {}/admin",
+        sim.http_url(),
+        sim.ws_url(),
+        sim.http_url()
+    );
     let _ = tokio::signal::ctrl_c().await;
     sim.shutdown().await;
     ExitCode::SUCCESS

@@ -33,7 +33,11 @@ struct Rabbit {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl Rabbit {
@@ -94,13 +98,18 @@ impl Rabbit {
     fn wait_ready(&self, limit: Duration) {
         let started = Instant::now();
         while started.elapsed() < limit {
-            if stomp_answers(self.stomp) && TcpStream::connect(("127.0.0.1", self.web_stomp)).is_ok() {
+            if stomp_answers(self.stomp)
+                && TcpStream::connect(("127.0.0.1", self.web_stomp)).is_ok()
+            {
                 eprintln!("rabbitmq ready after {:?}", started.elapsed());
                 return;
             }
             std::thread::sleep(Duration::from_millis(250));
         }
-        panic!("RabbitMQ not ready within {limit:?}; its log:\n{}", self.log());
+        panic!(
+            "RabbitMQ not ready within {limit:?}; its log:\n{}",
+            self.log()
+        );
     }
 }
 
@@ -109,8 +118,7 @@ fn stomp_answers(port: u16) -> bool {
         return false;
     };
     let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-    if s
-        .write_all(b"CONNECT\naccept-version:1.2\nhost:/\nlogin:guest\npasscode:guest\n\n\0")
+    if s.write_all(b"CONNECT\naccept-version:1.2\nhost:/\nlogin:guest\npasscode:guest\n\n\0")
         .is_err()
     {
         return false;
@@ -165,16 +173,20 @@ async fn a_call_through_rabbitmq_web_stomp() {
 
     // The SDK's session through Web-STOMP, with its defaults (no host, no login).
     let ws = format!("ws://127.0.0.1:{}/ws", rabbit.web_stomp);
-    let mut client = StompClient::connect(&ws, SessionConfig::default()).await.expect("web-stomp");
+    let mut client = StompClient::connect(&ws, SessionConfig::default())
+        .await
+        .expect("web-stomp");
     let topic = agent_topic("5001@test.cc");
     client.subscribe(&topic);
     // Wait until the subscription is bound: a probe on the agent's topic comes back.
     let stomp_port = rabbit.stomp;
     let mut bound = false;
     for _ in 0..50 {
-        tokio::task::spawn_blocking(move || probe(stomp_port, "/topic/event.agent.probe.5001@test_cc"))
-            .await
-            .unwrap();
+        tokio::task::spawn_blocking(move || {
+            probe(stomp_port, "/topic/event.agent.probe.5001@test_cc")
+        })
+        .await
+        .unwrap();
         if let Some(m) = client.message(Duration::from_millis(200)).await {
             assert_eq!(m["eventName"], "probe");
             bound = true;
@@ -196,15 +208,24 @@ async fn a_call_through_rabbitmq_web_stomp() {
     assert_eq!(login[0]["eventName"], "agentLoggedOn");
     assert_eq!(login[1]["eventName"], "agentReady");
 
-    let r = api.admin_post("/calls", json!({"from": "13800000000", "to": "7000"})).await;
+    let r = api
+        .admin_post("/calls", json!({"from": "13800000000", "to": "7000"}))
+        .await;
     let call = r.body["callId"].as_str().unwrap().to_string();
     let mut frames = client.until("delivered", Duration::from_secs(5)).await;
     assert_eq!(
-        api.post_empty(&conn_path(&call, "8001@test.cc", "answer"), &sid).await.status,
+        api.post_empty(&conn_path(&call, "8001@test.cc", "answer"), &sid)
+            .await
+            .status,
         204
     );
     frames.extend(client.until("established", Duration::from_secs(5)).await);
-    assert_eq!(api.delete(&conn_path(&call, "8001@test.cc", ""), &sid).await.status, 204);
+    assert_eq!(
+        api.delete(&conn_path(&call, "8001@test.cc", ""), &sid)
+            .await
+            .status,
+        204
+    );
     frames.extend(client.expect_messages(2, QUIET).await);
     fixtures::assert_frames(
         "03 through RabbitMQ",

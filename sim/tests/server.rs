@@ -3,19 +3,19 @@
 
 mod support;
 
-#[path = "server/scenarios.rs"]
-mod scenarios;
-#[path = "server/errors.rs"]
-mod errors;
 #[path = "server/broker.rs"]
 mod broker;
+#[path = "server/errors.rs"]
+mod errors;
+#[path = "server/external.rs"]
+mod external;
 #[path = "server/faults.rs"]
 mod faults;
+#[path = "server/files.rs"]
+mod files;
 #[path = "server/load.rs"]
 mod load;
 #[path = "server/platform.rs"]
 mod platform;
-#[path = "server/files.rs"]
-mod files;
-#[path = "server/external.rs"]
-mod external;
+#[path = "server/scenarios.rs"]
+mod scenarios;

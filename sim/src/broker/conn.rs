@@ -21,7 +21,9 @@ pub async fn serve(socket: WebSocket, broker: Arc<Broker>) {
         let deadline = session.poll_timeout();
         let sleep = async {
             match deadline {
-                Some(at) => tokio::time::sleep(Duration::from_millis(at.saturating_sub(now()))).await,
+                Some(at) => {
+                    tokio::time::sleep(Duration::from_millis(at.saturating_sub(now()))).await
+                }
                 None => std::future::pending().await,
             }
         };
@@ -71,7 +73,10 @@ pub async fn serve(socket: WebSocket, broker: Arc<Broker>) {
                         close = true;
                     }
                 }
-                Action::Subscribe { id: sub, destination } => broker.subscribe(id, sub, destination),
+                Action::Subscribe {
+                    id: sub,
+                    destination,
+                } => broker.subscribe(id, sub, destination),
                 Action::Unsubscribe { id: sub } => broker.unsubscribe(id, &sub),
                 Action::Publish { destination, body } => {
                     broker.publish(&destination, &body);

@@ -125,7 +125,9 @@ async fn run(
                     }
                 }
             }
-            Err(e) => tracing::warn!(broker = %url.host, port = url.port, "cannot reach the broker: {e}"),
+            Err(e) => {
+                tracing::warn!(broker = %url.host, port = url.port, "cannot reach the broker: {e}")
+            }
         }
         // Wait before the next attempt, keeping what arrives meanwhile.
         let wait = tokio::time::sleep(backoff);
@@ -181,8 +183,14 @@ async fn connection(
         }
         while let Some(event) = session.poll_event() {
             match event {
-                SessionEvent::Connected { version, server, .. } => {
-                    tracing::info!(?server, version = version.as_str(), "connected to the external broker");
+                SessionEvent::Connected {
+                    version, server, ..
+                } => {
+                    tracing::info!(
+                        ?server,
+                        version = version.as_str(),
+                        "connected to the external broker"
+                    );
                     connected.store(true, Ordering::Relaxed);
                     while let Some((destination, body)) = backlog.pop_front() {
                         out.extend_from_slice(&send_frame(&destination, body, version));
@@ -259,7 +267,16 @@ mod tests {
             }
         );
         let u = BrokerUrl::parse("stomp://user:pw@localhost/vh").unwrap();
-        assert_eq!((u.host.as_str(), u.port, u.login.as_str(), u.passcode.as_str(), u.vhost.as_str()), ("localhost", 61613, "user", "pw", "vh"));
+        assert_eq!(
+            (
+                u.host.as_str(),
+                u.port,
+                u.login.as_str(),
+                u.passcode.as_str(),
+                u.vhost.as_str()
+            ),
+            ("localhost", 61613, "user", "pw", "vh")
+        );
         assert!(BrokerUrl::parse("amqp://x").is_err());
         assert!(BrokerUrl::parse("stomp://h:x").is_err());
     }

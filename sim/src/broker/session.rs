@@ -205,7 +205,11 @@ impl ServerSession {
         match command {
             Command::Subscribe => {
                 let Some(destination) = frame.header("destination") else {
-                    return self.fail("missing destination", "SUBSCRIBE needs a destination header", out);
+                    return self.fail(
+                        "missing destination",
+                        "SUBSCRIBE needs a destination header",
+                        out,
+                    );
                 };
                 if topic::routing_key(destination).is_none() {
                     return self.fail(
@@ -239,7 +243,11 @@ impl ServerSession {
             }
             Command::Send => {
                 let Some(destination) = frame.header("destination") else {
-                    return self.fail("missing destination", "SEND needs a destination header", out);
+                    return self.fail(
+                        "missing destination",
+                        "SEND needs a destination header",
+                        out,
+                    );
                 };
                 if topic::routing_key(destination).is_none() {
                     return self.fail(
@@ -294,7 +302,10 @@ impl ServerSession {
                 .collect();
             let frame = Frame::error(
                 "unsupported version",
-                format!("Supported protocol versions are {}", Version::list(&supported)),
+                format!(
+                    "Supported protocol versions are {}",
+                    Version::list(&supported)
+                ),
             )
             .with_header("version", Version::list(&supported));
             out.push(Action::Send(self.encode(&frame)));
@@ -363,9 +374,15 @@ mod tests {
     #[test]
     fn answers_1_1_like_the_platform_and_negotiates_heart_beats() {
         let mut s = session();
-        let out = s.handle_data(b"CONNECT\naccept-version:1.2,1.1,1.0\nheart-beat:10000,10000\n\n\0", 5);
+        let out = s.handle_data(
+            b"CONNECT\naccept-version:1.2,1.1,1.0\nheart-beat:10000,10000\n\n\0",
+            5,
+        );
         let t = texts(&out);
-        assert!(t[0].starts_with("CONNECTED\nversion:1.1\nheart-beat:10000,10000\n"), "{t:?}");
+        assert!(
+            t[0].starts_with("CONNECTED\nversion:1.1\nheart-beat:10000,10000\n"),
+            "{t:?}"
+        );
         assert_eq!(s.version(), Some(Version::V1_1));
         assert_eq!(s.poll_timeout(), Some(10_005));
         assert_eq!(s.handle_timeout(10_005), vec![Action::HeartBeat]);

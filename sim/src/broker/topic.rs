@@ -6,7 +6,9 @@
 
 /// The routing key of a `/topic/...` destination.
 pub(crate) fn routing_key(destination: &str) -> Option<&str> {
-    destination.strip_prefix("/topic/").filter(|k| !k.is_empty())
+    destination
+        .strip_prefix("/topic/")
+        .filter(|k| !k.is_empty())
 }
 
 /// Whether a message sent to `destination` reaches a subscription to `pattern` (both full

@@ -86,8 +86,15 @@ async fn agents(State(state): State<AppState>) -> Response {
     Json(state.engine.run(|pbx, _| pbx.agents_view())).into_response()
 }
 
-async fn patch_agent(State(state): State<AppState>, Path(agent): Path<String>, body: Bytes) -> Response {
-    done(parse::<AgentPatch>(&body).and_then(|p| state.engine.run(|pbx, _| pbx.patch_agent(&agent, p))))
+async fn patch_agent(
+    State(state): State<AppState>,
+    Path(agent): Path<String>,
+    body: Bytes,
+) -> Response {
+    done(
+        parse::<AgentPatch>(&body)
+            .and_then(|p| state.engine.run(|pbx, _| pbx.patch_agent(&agent, p))),
+    )
 }
 
 async fn logout_agent(State(state): State<AppState>, Path(agent): Path<String>) -> Response {
@@ -102,20 +109,43 @@ async fn devices(State(state): State<AppState>) -> Response {
     Json(state.engine.run(|pbx, _| pbx.devices_view())).into_response()
 }
 
-async fn set_behavior(State(state): State<AppState>, Path(device): Path<String>, body: Bytes) -> Response {
-    done(parse::<Behavior>(&body).and_then(|b| state.engine.run(|pbx, now| pbx.set_behavior(now, &device, b))))
+async fn set_behavior(
+    State(state): State<AppState>,
+    Path(device): Path<String>,
+    body: Bytes,
+) -> Response {
+    done(parse::<Behavior>(&body).and_then(|b| {
+        state
+            .engine
+            .run(|pbx, now| pbx.set_behavior(now, &device, b))
+    }))
 }
 
 async fn register(State(state): State<AppState>, Path(device): Path<String>) -> Response {
-    done(state.engine.run(|pbx, now| pbx.set_registered(now, &device, true)))
+    done(
+        state
+            .engine
+            .run(|pbx, now| pbx.set_registered(now, &device, true)),
+    )
 }
 
 async fn unregister(State(state): State<AppState>, Path(device): Path<String>) -> Response {
-    done(state.engine.run(|pbx, now| pbx.set_registered(now, &device, false)))
+    done(
+        state
+            .engine
+            .run(|pbx, now| pbx.set_registered(now, &device, false)),
+    )
 }
 
-async fn patch_tenant(State(state): State<AppState>, Path(domain): Path<String>, body: Bytes) -> Response {
-    done(parse::<TenantPatch>(&body).and_then(|p| state.engine.run(|pbx, _| pbx.patch_tenant(&domain, p))))
+async fn patch_tenant(
+    State(state): State<AppState>,
+    Path(domain): Path<String>,
+    body: Bytes,
+) -> Response {
+    done(
+        parse::<TenantPatch>(&body)
+            .and_then(|p| state.engine.run(|pbx, _| pbx.patch_tenant(&domain, p))),
+    )
 }
 
 async fn calls(State(state): State<AppState>) -> Response {
@@ -193,8 +223,16 @@ async fn client_logs(State(state): State<AppState>) -> Response {
 }
 
 async fn client_log(State(state): State<AppState>, Path(name): Path<String>) -> Response {
-    match state.engine.run(|pbx, _| pbx.client_log(&name).map(str::to_string)) {
-        Some(text) => (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response(),
+    match state
+        .engine
+        .run(|pbx, _| pbx.client_log(&name).map(str::to_string))
+    {
+        Some(text) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            text,
+        )
+            .into_response(),
         None => error(PbxError::NotFound(format!("no client log {name}"))),
     }
 }
@@ -260,7 +298,8 @@ struct DropRequest {
 
 async fn fault_ws_drop(State(state): State<AppState>, body: Bytes) -> Response {
     match parse::<DropRequest>(&body) {
-        Ok(r) => Json(json!({ "dropped": state.broker.drop_connections(r.agent_id.as_deref()) })).into_response(),
+        Ok(r) => Json(json!({ "dropped": state.broker.drop_connections(r.agent_id.as_deref()) }))
+            .into_response(),
         Err(e) => error(e),
     }
 }

@@ -31,22 +31,38 @@ pub fn routes() -> Router<AppState> {
         .route("/api/csta/agent/heartbeat/{agent}", post(heartbeat))
         .route("/api/csta/agent/client-state", get(client_state))
         .route("/api/csta/callControl/calls", post(make_call))
-        .route(&format!("{CALL}/connections/{{conn}}"), delete(drop_connection))
-        .route(&format!("{CALL}/connections/{{conn}}/{{action}}"), post(connection_action))
+        .route(
+            &format!("{CALL}/connections/{{conn}}"),
+            delete(drop_connection),
+        )
+        .route(
+            &format!("{CALL}/connections/{{conn}}/{{action}}"),
+            post(connection_action),
+        )
         .route(&format!("{CALL}/agentGreeting"), post(agent_greeting))
         .route(&format!("{CALL}/user-data"), post(set_user_data))
         .route(&format!("{CALL}/user-data/"), get(get_all_user_data))
         .route(&format!("{CALL}/user-data/{{key}}"), get(get_user_data))
         .route(&format!("{CALL}/spy"), post(spy))
         .route("/api/csta/callControl/recording/{action}", post(recording))
-        .route("/api/csta/outbound/release/{agent}", post(release_allocated))
-        .route("/api/operation/operation/tenants/{domain}/agents/{agent}", get(prefixes))
+        .route(
+            "/api/csta/outbound/release/{agent}",
+            post(release_allocated),
+        )
+        .route(
+            "/api/operation/operation/tenants/{domain}/agents/{agent}",
+            get(prefixes),
+        )
         .route("/client-log/upload", post(upload_log))
         .route("/client-log/download", get(download_log))
 }
 
 /// The `sessionId` header, checked.
-fn session(state: &AppState, headers: &HeaderMap, fallback: Option<&str>) -> PbxResult<SessionInfo> {
+fn session(
+    state: &AppState,
+    headers: &HeaderMap,
+    fallback: Option<&str>,
+) -> PbxResult<SessionInfo> {
     let header = headers
         .get("sessionid")
         .and_then(|v| v.to_str().ok())
@@ -90,7 +106,12 @@ async fn token_login(State(state): State<AppState>, body: Bytes) -> Response {
     let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let field = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
     let result = state.engine.run(|pbx, now| {
-        pbx.token_login(now, field("username"), field("password"), field("namespace"))
+        pbx.token_login(
+            now,
+            field("username"),
+            field("password"),
+            field("namespace"),
+        )
     });
     finish(result.map(|id| Some(json!({ "sessionId": id }))))
 }
@@ -99,7 +120,11 @@ async fn agent_state(State(state): State<AppState>, headers: HeaderMap, body: By
     finish(agent_state_inner(&state, &headers, &body))
 }
 
-fn agent_state_inner(state: &AppState, headers: &HeaderMap, body: &Bytes) -> PbxResult<Option<Value>> {
+fn agent_state_inner(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> PbxResult<Option<Value>> {
     let body = parse_body(body)?;
     let s = session(state, headers, text(&body, "sessionId"))?;
     let agent = text(&body, "agentId").or_else(|| text(&body, "loginId"));
@@ -111,7 +136,14 @@ fn agent_state_inner(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Pbx
             state
                 .engine
                 .run(|pbx, now| {
-                    pbx.agent_login(now, &s, login_id, device, text(&body, "password"), text(&body, "agentMode"))
+                    pbx.agent_login(
+                        now,
+                        &s,
+                        login_id,
+                        device,
+                        text(&body, "password"),
+                        text(&body, "agentMode"),
+                    )
                 })
                 .map(|()| None)
         }
@@ -131,7 +163,11 @@ fn agent_state_inner(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Pbx
     }
 }
 
-async fn heartbeat(State(state): State<AppState>, headers: HeaderMap, Path(agent): Path<String>) -> Response {
+async fn heartbeat(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(agent): Path<String>,
+) -> Response {
     let result = session(&state, &headers, None)
         .and_then(|s| state.engine.run(|pbx, now| pbx.heartbeat(now, &s, &agent)));
     finish(result.map(|()| None))
@@ -150,7 +186,9 @@ async fn make_call(State(state): State<AppState>, headers: HeaderMap, body: Byte
         let from = required(&body, "from")?;
         let to = required(&body, "to")?;
         let cpa = matches!(body.get("cpa"), Some(v) if v == "1" || v == 1);
-        let id = state.engine.run(|pbx, now| pbx.make_call(now, &s, from, to, cpa))?;
+        let id = state
+            .engine
+            .run(|pbx, now| pbx.make_call(now, &s, from, to, cpa))?;
         Ok(Some(json!({ "callId": id })))
     })();
     finish(result)
@@ -162,7 +200,9 @@ fn device_of(conn: &str, call: &str) -> PbxResult<String> {
         .rsplit_once('|')
         .ok_or_else(|| PbxError::bad(format!("connection id {conn} is not <device>|<callId>")))?;
     if conn_call != call {
-        return Err(PbxError::bad(format!("connection {conn} is not in call {call}")));
+        return Err(PbxError::bad(format!(
+            "connection {conn} is not in call {call}"
+        )));
     }
     Ok(device.to_string())
 }
@@ -222,7 +262,8 @@ async fn connection_action(
             }
             "singleStepTransferCallAndWait" => {
                 let ivr = required(&body, "transferTo")?;
-                engine.run(|p, now| p.single_step_transfer_and_wait(now, &s, &call, &device, ivr))?
+                engine
+                    .run(|p, now| p.single_step_transfer_and_wait(now, &s, &call, &device, ivr))?
             }
             "singleStepConference" => {
                 let to = required(&body, "conferenceParticipant")?;
@@ -233,7 +274,11 @@ async fn connection_action(
                 };
                 engine.run(|p, now| p.single_step_conference(now, &s, &call, &device, to, how))?
             }
-            other => return Err(PbxError::NotFound(format!("no connection operation {other}"))),
+            other => {
+                return Err(PbxError::NotFound(format!(
+                    "no connection operation {other}"
+                )))
+            }
         }
         Ok(None)
     })();
@@ -277,7 +322,11 @@ async fn set_user_data(
     finish(result)
 }
 
-async fn get_all_user_data(State(state): State<AppState>, headers: HeaderMap, Path(call): Path<String>) -> Response {
+async fn get_all_user_data(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(call): Path<String>,
+) -> Response {
     user_data(&state, &headers, &call, "")
 }
 
@@ -290,8 +339,11 @@ async fn get_user_data(
 }
 
 fn user_data(state: &AppState, headers: &HeaderMap, call: &str, key: &str) -> Response {
-    let result = session(state, headers, None)
-        .and_then(|s| state.engine.run(|pbx, now| pbx.get_call_data(now, &s, call, key)));
+    let result = session(state, headers, None).and_then(|s| {
+        state
+            .engine
+            .run(|pbx, now| pbx.get_call_data(now, &s, call, key))
+    });
     finish(result.map(Some))
 }
 
@@ -307,7 +359,9 @@ async fn spy(
             .get("deviceId")
             .filter(|d| !d.is_empty())
             .ok_or_else(|| PbxError::bad("deviceId is missing"))?;
-        state.engine.run(|pbx, now| pbx.spy(now, &s, &call, device))?;
+        state
+            .engine
+            .run(|pbx, now| pbx.spy(now, &s, &call, device))?;
         Ok(None)
     })();
     finish(result)
@@ -338,9 +392,16 @@ async fn recording(
     finish(result)
 }
 
-async fn release_allocated(State(state): State<AppState>, headers: HeaderMap, Path(agent): Path<String>) -> Response {
-    let result = session(&state, &headers, None)
-        .and_then(|s| state.engine.run(|pbx, now| pbx.release_allocated(now, &s, &agent)));
+async fn release_allocated(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(agent): Path<String>,
+) -> Response {
+    let result = session(&state, &headers, None).and_then(|s| {
+        state
+            .engine
+            .run(|pbx, now| pbx.release_allocated(now, &s, &agent))
+    });
     finish(result.map(|()| None))
 }
 
@@ -349,8 +410,11 @@ async fn prefixes(
     headers: HeaderMap,
     Path((domain, agent)): Path<(String, String)>,
 ) -> Response {
-    let result = session(&state, &headers, None)
-        .and_then(|s| state.engine.run(|pbx, _| pbx.agent_trunks(&s, &domain, &agent)));
+    let result = session(&state, &headers, None).and_then(|s| {
+        state
+            .engine
+            .run(|pbx, _| pbx.agent_trunks(&s, &domain, &agent))
+    });
     finish(result.map(Some))
 }
 
@@ -382,8 +446,16 @@ async fn download_log(
         return error(e);
     }
     let name = query.get("filename").cloned().unwrap_or_default();
-    match state.engine.run(|pbx, _| pbx.client_log(&name).map(str::to_string)) {
-        Some(text) => (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response(),
+    match state
+        .engine
+        .run(|pbx, _| pbx.client_log(&name).map(str::to_string))
+    {
+        Some(text) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            text,
+        )
+            .into_response(),
         None => error(PbxError::NotFound(format!("no client log {name}"))),
     }
 }

@@ -1686,9 +1686,9 @@ impl Pbx {
         let Some(call) = self.calls.get(call_id) else {
             return;
         };
-        if call.controller.as_deref() == Some(leaving) {
-            self.clear_all(call_id, leaving, cause);
-        } else if call.parties.len() <= 1 {
+        // The controller leaving ends the conference for everybody (fixture 07a); the last
+        // party left alone is cleared too (fixtures 07c, 12).
+        if call.controller.as_deref() == Some(leaving) || call.parties.len() <= 1 {
             self.clear_all(call_id, leaving, cause);
         }
     }

@@ -29,7 +29,12 @@ impl Rig {
             .unwrap();
         let now = Now { ms: 0, local };
         Rig {
-            pbx: Pbx::new(Seed::default(), PbxConfig::default(), Box::new(Counter(0)), now),
+            pbx: Pbx::new(
+                Seed::default(),
+                PbxConfig::default(),
+                Box::new(Counter(0)),
+                now,
+            ),
             now,
             seen: Vec::new(),
         }
@@ -54,10 +59,20 @@ impl Rig {
     }
 
     fn login(&mut self, number: &str, ext: &str, mode: &str) -> SessionInfo {
-        let sid = self.pbx.token_login(self.now, number, "123456", "test.cc").unwrap();
+        let sid = self
+            .pbx
+            .token_login(self.now, number, "123456", "test.cc")
+            .unwrap();
         let s = self.pbx.session(Some(&sid)).unwrap();
         self.pbx
-            .agent_login(self.now, &s, &format!("{number}@test.cc"), &format!("{ext}@test.cc"), None, Some(mode))
+            .agent_login(
+                self.now,
+                &s,
+                &format!("{number}@test.cc"),
+                &format!("{ext}@test.cc"),
+                None,
+                Some(mode),
+            )
             .unwrap();
         self.take(&format!("{number}@test.cc"));
         s
@@ -83,7 +98,9 @@ fn switchboard_pauses_one_second_per_w_and_half_per_small_w() {
 fn outside_numbers_answer_after_one_second_by_default() {
     let mut rig = Rig::new();
     let s = rig.login("5001", "8001", "NotReady");
-    rig.pbx.make_call(rig.now, &s, "8001@test.cc", "913800000000", false).unwrap();
+    rig.pbx
+        .make_call(rig.now, &s, "8001@test.cc", "913800000000", false)
+        .unwrap();
     assert_eq!(rig.take(A), ["serviceInitiated", "originated", "delivered"]);
     assert!(rig.advance(999, A).is_empty());
     assert_eq!(rig.advance(1, A), ["established"]);
@@ -93,17 +110,25 @@ fn outside_numbers_answer_after_one_second_by_default() {
 fn numbers_that_ring_out_fail_with_no_answer() {
     let mut rig = Rig::new();
     let s = rig.login("5001", "8001", "NotReady");
-    rig.pbx.make_call(rig.now, &s, "8001@test.cc", "913900000011", true).unwrap();
+    rig.pbx
+        .make_call(rig.now, &s, "8001@test.cc", "913900000011", true)
+        .unwrap();
     assert_eq!(rig.take(A), ["serviceInitiated", "originated", "delivered"]);
     assert!(rig.advance(2_999, A).is_empty());
-    assert_eq!(rig.advance(1, A), ["failed", "connectionCleared", "connectionCleared"]);
+    assert_eq!(
+        rig.advance(1, A),
+        ["failed", "connectionCleared", "connectionCleared"]
+    );
 }
 
 #[test]
 fn heartbeat_timeout_logs_out_after_three_minutes_of_silence() {
     let mut rig = Rig::new();
     let s = rig.login("5001", "8001", "Ready");
-    let sid = rig.pbx.token_login(rig.now, "5001", "123456", "test.cc").unwrap();
+    let sid = rig
+        .pbx
+        .token_login(rig.now, "5001", "123456", "test.cc")
+        .unwrap();
     assert!(rig.advance(100_000, A).is_empty());
     rig.pbx.heartbeat(rig.now, &s, A).unwrap();
     assert!(rig.advance(179_999, A).is_empty());
@@ -147,10 +172,18 @@ fn after_call_work_lasts_the_tenants_seconds() {
         )
         .unwrap();
     rig.pbx.answer(rig.now, &s, &call, "8001@test.cc").unwrap();
-    rig.pbx.drop_connection(rig.now, &s, &call, "8001@test.cc").unwrap();
+    rig.pbx
+        .drop_connection(rig.now, &s, &call, "8001@test.cc")
+        .unwrap();
     assert_eq!(
         rig.take(A),
-        ["delivered", "established", "connectionCleared", "connectionCleared", "agentWorkingAfterCall"]
+        [
+            "delivered",
+            "established",
+            "connectionCleared",
+            "connectionCleared",
+            "agentWorkingAfterCall"
+        ]
     );
     assert!(rig.advance(29_999, A).is_empty());
     assert_eq!(rig.advance(1, A), ["agentReady"]);
@@ -187,7 +220,9 @@ fn serials_count_per_agent() {
     let mut rig = Rig::new();
     let s = rig.login("5001", "8001", "Ready");
     rig.login("5002", "8002", "Ready");
-    rig.pbx.agent_set_state(rig.now, &s, Some(A), None, "NotReady", "2").unwrap();
+    rig.pbx
+        .agent_set_state(rig.now, &s, Some(A), None, "NotReady", "2")
+        .unwrap();
     let mut serials = Vec::new();
     while let Some(p) = rig.pbx.poll_event() {
         serials.push((p.agent, p.body["serial"].clone()));

@@ -23,7 +23,11 @@ enum Got {
 
 /// A STOMP-over-TCP broker that reports every connection and SEND, and drops the current
 /// connection when told to.
-async fn stand_in_broker() -> (u16, mpsc::UnboundedReceiver<Got>, mpsc::UnboundedSender<oneshot::Sender<()>>) {
+async fn stand_in_broker() -> (
+    u16,
+    mpsc::UnboundedReceiver<Got>,
+    mpsc::UnboundedSender<oneshot::Sender<()>>,
+) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let (got_tx, got) = mpsc::unbounded_channel();
@@ -65,7 +69,11 @@ async fn stand_in_broker() -> (u16, mpsc::UnboundedReceiver<Got>, mpsc::Unbounde
 
 async fn next_send(got: &mut mpsc::UnboundedReceiver<Got>) -> (String, Value) {
     loop {
-        match tokio::time::timeout(Duration::from_secs(5), got.recv()).await.expect("a SEND").unwrap() {
+        match tokio::time::timeout(Duration::from_secs(5), got.recv())
+            .await
+            .expect("a SEND")
+            .unwrap()
+        {
             Got::Send { destination, body } => return (destination, body),
             Got::Connection(_) => continue,
         }
@@ -92,7 +100,10 @@ async fn events_go_to_the_external_broker_which_is_reconnected() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let sid = api.session("5001").await;
-    assert_eq!(api.login(&sid, "5001", "8001", "NotReady").await.status, 204);
+    assert_eq!(
+        api.login(&sid, "5001", "8001", "NotReady").await.status,
+        204
+    );
     let (destination, body) = next_send(&mut got).await;
     assert_eq!(destination, "/topic/event.agent.agent.5001@test_cc");
     assert_eq!(body["eventName"], "agentLoggedOn");
@@ -103,15 +114,25 @@ async fn events_go_to_the_external_broker_which_is_reconnected() {
     drop_conn.send(done_tx).unwrap();
     done.await.unwrap();
     let r = api
-        .post("/api/csta/agent/state", &sid, json!({"func": "SetState", "agentMode": "Ready", "agentId": "5001@test.cc"}))
+        .post(
+            "/api/csta/agent/state",
+            &sid,
+            json!({"func": "SetState", "agentMode": "Ready", "agentId": "5001@test.cc"}),
+        )
         .await;
     assert_eq!(r.status, 204);
-    let reconnected = tokio::time::timeout(Duration::from_secs(5), got.recv()).await.unwrap();
-    assert!(matches!(reconnected, Some(Got::Connection(2))), "{reconnected:?}");
+    let reconnected = tokio::time::timeout(Duration::from_secs(5), got.recv())
+        .await
+        .unwrap();
+    assert!(
+        matches!(reconnected, Some(Got::Connection(2))),
+        "{reconnected:?}"
+    );
     let (destination, body) = next_send(&mut got).await;
     assert_eq!(destination, "/topic/event.agent.agent.5001@test_cc");
     assert_eq!(body["eventName"], "agentReady");
-    api.admin_post("/calls", json!({"from": "13800000000", "to": "7000"})).await;
+    api.admin_post("/calls", json!({"from": "13800000000", "to": "7000"}))
+        .await;
     let (destination, body) = next_send(&mut got).await;
     assert_eq!(destination, "/topic/event.agent.csta.5001@test_cc");
     assert_eq!(body["eventName"], "delivered");

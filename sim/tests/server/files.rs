@@ -50,19 +50,32 @@ async fn serves_www_and_mounts_with_content_types() {
     }
     let wasm = get("/dist/core.wasm").await;
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
-    assert_eq!(get("/logo.png").await.headers()["content-type"], "image/png");
+    assert_eq!(
+        get("/logo.png").await.headers()["content-type"],
+        "image/png"
+    );
     assert_eq!(get("/missing.txt").await.status().as_u16(), 404);
     // The API still wins over files.
-    assert_eq!(get("/api/csta/agent/client-state").await.status().as_u16(), 426);
+    assert_eq!(
+        get("/api/csta/agent/client-state").await.status().as_u16(),
+        426
+    );
 }
 
 #[tokio::test]
 async fn cors_preflight_for_the_api_and_admin() {
     let (sim, _api) = start(SimConfig::ephemeral()).await;
     let client = reqwest::Client::new();
-    for (path, method) in [("/api/csta/agent/state", "POST"), ("/admin/calls", "POST"), ("/login", "POST")] {
+    for (path, method) in [
+        ("/api/csta/agent/state", "POST"),
+        ("/admin/calls", "POST"),
+        ("/login", "POST"),
+    ] {
         let res = client
-            .request(reqwest::Method::OPTIONS, format!("{}{path}", sim.http_url()))
+            .request(
+                reqwest::Method::OPTIONS,
+                format!("{}{path}", sim.http_url()),
+            )
             .header("Origin", "http://crm.example:3000")
             .header("Access-Control-Request-Method", method)
             .header("Access-Control-Request-Headers", "content-type,sessionid")
@@ -72,9 +85,18 @@ async fn cors_preflight_for_the_api_and_admin() {
         assert!(res.status().is_success(), "{path}: {}", res.status());
         let h = res.headers();
         assert_eq!(h["access-control-allow-origin"], "*", "{path}");
-        let allowed = h["access-control-allow-headers"].to_str().unwrap().to_lowercase();
-        assert!(allowed.contains("sessionid") && allowed.contains("content-type"), "{allowed}");
-        assert!(h["access-control-allow-methods"].to_str().unwrap().contains(method));
+        let allowed = h["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .to_lowercase();
+        assert!(
+            allowed.contains("sessionid") && allowed.contains("content-type"),
+            "{allowed}"
+        );
+        assert!(h["access-control-allow-methods"]
+            .to_str()
+            .unwrap()
+            .contains(method));
     }
     let res = client
         .get(format!("{}/admin/status", sim.http_url()))
@@ -87,7 +109,11 @@ async fn cors_preflight_for_the_api_and_admin() {
 
 fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
     let mut s = TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     out
@@ -111,8 +137,17 @@ fn command_line_help_seed_and_quick_start() {
     let help = Command::new(exe).arg("--help").output().unwrap();
     let help = String::from_utf8(help.stdout).unwrap();
     for flag in [
-        "--listen", "--www", "--mount", "--broker", "--seed", "--print-seed", "--stomp-version",
-        "--heart-beat", "--heartbeat-timeout-secs", "--allocation-timeout-secs", "--outside-answer-ms",
+        "--listen",
+        "--www",
+        "--mount",
+        "--broker",
+        "--seed",
+        "--print-seed",
+        "--stomp-version",
+        "--heart-beat",
+        "--heartbeat-timeout-secs",
+        "--allocation-timeout-secs",
+        "--outside-answer-ms",
     ] {
         assert!(help.contains(flag), "--help lacks {flag}");
     }
@@ -137,9 +172,16 @@ fn command_line_help_seed_and_quick_start() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let ready = started.elapsed();
-    let url = line.split_whitespace().nth(2).unwrap().trim_start_matches("http://").to_string();
+    let url = line
+        .split_whitespace()
+        .nth(2)
+        .unwrap()
+        .trim_start_matches("http://")
+        .to_string();
     let addr: std::net::SocketAddr = url.parse().unwrap();
     let reply = http_get(addr, "/admin/agents");
     child.kill().unwrap();

@@ -51,7 +51,10 @@ async fn customer_calls(api: &Api, to: &str) -> String {
 async fn answered_inbound(api: &Api, a: &mut Agent) -> (Vec<Value>, String) {
     let call = customer_calls(api, "7000").await;
     let mut frames = a.stomp.until("delivered", WAIT).await;
-    ok(api.post_empty(&conn_path(&call, &a.device, "answer"), &a.sid).await).await;
+    ok(api
+        .post_empty(&conn_path(&call, &a.device, "answer"), &a.sid)
+        .await)
+    .await;
     frames.extend(a.stomp.until("established", WAIT).await);
     (frames, call)
 }
@@ -63,14 +66,19 @@ async fn s01_login() {
     let r = api.login(&a.sid, "5001", "8001", "NotReady").await;
     assert_eq!((r.status, r.body), (204, Value::Null));
     let prefixes = api
-        .get("/api/operation/operation/tenants/test.cc/agents/5001@test.cc", &a.sid)
+        .get(
+            "/api/operation/operation/tenants/test.cc/agents/5001@test.cc",
+            &a.sid,
+        )
         .await;
     assert_eq!(prefixes.status, 200);
     assert_eq!(
         prefixes.body,
         json!({"agentTrunks":[{"scanPrefix":"9"},{"scanPrefix":"6"},{"scanPrefix":"9"}]})
     );
-    let hb = api.post_empty("/api/csta/agent/heartbeat/5001@test.cc", &a.sid).await;
+    let hb = api
+        .post_empty("/api/csta/agent/heartbeat/5001@test.cc", &a.sid)
+        .await;
     assert_eq!(hb.status, 204);
     let frames = a.stomp.expect_messages(2, QUIET).await;
     check("01_login", "8001@test.cc", &frames);
@@ -91,7 +99,10 @@ async fn s02_outbound_answered_hangup() {
     let call = r.body["callId"].as_str().unwrap().to_string();
     let mut frames = a.stomp.until("established", WAIT).await;
     ok(api
-        .admin_post(&format!("/calls/{call}/hangup"), json!({"device": "913800000000@test.cc"}))
+        .admin_post(
+            &format!("/calls/{call}/hangup"),
+            json!({"device": "913800000000@test.cc"}),
+        )
         .await)
     .await;
     frames.extend(a.stomp.expect_messages(2, QUIET).await);
@@ -113,9 +124,15 @@ async fn s04_hold_retrieve() {
     let (sim, api) = start(config()).await;
     let mut a = Agent::logged_in(&api, &sim.ws_url(), "5001", "8001", "Ready").await;
     let (mut frames, call) = answered_inbound(&api, &mut a).await;
-    ok(api.post_empty(&conn_path(&call, &a.device, "hold"), &a.sid).await).await;
+    ok(api
+        .post_empty(&conn_path(&call, &a.device, "hold"), &a.sid)
+        .await)
+    .await;
     frames.extend(a.stomp.until("held", WAIT).await);
-    ok(api.post_empty(&conn_path(&call, &a.device, "retrieve"), &a.sid).await).await;
+    ok(api
+        .post_empty(&conn_path(&call, &a.device, "retrieve"), &a.sid)
+        .await)
+    .await;
     frames.extend(a.stomp.until("retrieved", WAIT).await);
     ok(api.delete(&conn_path(&call, &a.device, ""), &a.sid).await).await;
     frames.extend(a.stomp.expect_messages(2, QUIET).await);
@@ -128,7 +145,11 @@ async fn s05_single_step_transfer() {
     let mut a = Agent::logged_in(&api, &sim.ws_url(), "5001", "8001", "Ready").await;
     let (mut frames, call) = answered_inbound(&api, &mut a).await;
     ok(api
-        .post(&conn_path(&call, &a.device, "singleStepTransfer"), &a.sid, json!({"transferTo": "8002"}))
+        .post(
+            &conn_path(&call, &a.device, "singleStepTransfer"),
+            &a.sid,
+            json!({"transferTo": "8002"}),
+        )
         .await)
     .await;
     frames.extend(a.stomp.expect_messages(2, QUIET).await);
@@ -142,18 +163,31 @@ async fn s05b_single_step_transfer_received() {
     let mut b = Agent::logged_in(&api, &sim.ws_url(), "5002", "8002", "Ready").await;
     let call = customer_calls(&api, "7000").await;
     b.stomp.until("delivered", WAIT).await;
-    ok(api.post_empty(&conn_path(&call, &b.device, "answer"), &b.sid).await).await;
+    ok(api
+        .post_empty(&conn_path(&call, &b.device, "answer"), &b.sid)
+        .await)
+    .await;
     b.stomp.until("established", WAIT).await;
     ok(api
-        .post(&conn_path(&call, &b.device, "singleStepTransfer"), &b.sid, json!({"transferTo": "8001"}))
+        .post(
+            &conn_path(&call, &b.device, "singleStepTransfer"),
+            &b.sid,
+            json!({"transferTo": "8001"}),
+        )
         .await)
     .await;
     let mut frames = a.stomp.until("connectionCleared", WAIT).await;
     let renamed = frames[1]["newCall"].as_str().unwrap().to_string();
     assert_ne!(renamed, call);
-    ok(api.post_empty(&conn_path(&renamed, &a.device, "answer"), &a.sid).await).await;
+    ok(api
+        .post_empty(&conn_path(&renamed, &a.device, "answer"), &a.sid)
+        .await)
+    .await;
     frames.extend(a.stomp.until("established", WAIT).await);
-    ok(api.delete(&conn_path(&renamed, &a.device, ""), &a.sid).await).await;
+    ok(api
+        .delete(&conn_path(&renamed, &a.device, ""), &a.sid)
+        .await)
+    .await;
     frames.extend(a.stomp.expect_messages(2, QUIET).await);
     check("05b_single_step_transfer_received", "8001@test.cc", &frames);
 }
@@ -164,13 +198,20 @@ async fn consulted(api: &Api, ws: &str) -> (Agent, Agent, Vec<Value>, String, St
     let mut a = Agent::logged_in(api, ws, "5001", "8001", "Ready").await;
     let (mut frames, c1) = answered_inbound(api, &mut a).await;
     let r = api
-        .post(&conn_path(&c1, &a.device, "consult"), &a.sid, json!({"consultationParticipant": "8002"}))
+        .post(
+            &conn_path(&c1, &a.device, "consult"),
+            &a.sid,
+            json!({"consultationParticipant": "8002"}),
+        )
         .await;
     assert_eq!(r.status, 200, "{r:?}");
     let c2 = r.body["callId"].as_str().unwrap().to_string();
     frames.extend(a.stomp.until("delivered", WAIT).await);
     b.stomp.until("delivered", WAIT).await;
-    ok(api.post_empty(&conn_path(&c2, &b.device, "answer"), &b.sid).await).await;
+    ok(api
+        .post_empty(&conn_path(&c2, &b.device, "answer"), &b.sid)
+        .await)
+    .await;
     frames.extend(a.stomp.until("established", WAIT).await);
     b.stomp.until("established", WAIT).await;
     (a, b, frames, c1, c2)
@@ -181,14 +222,21 @@ async fn s06_consult_then_transfer() {
     let (sim, api) = start(config()).await;
     let (mut a, mut b, mut frames, c1, c2) = consulted(&api, &sim.ws_url()).await;
     ok(api
-        .post(&conn_path(&c1, &a.device, "transfer"), &a.sid, json!({"consultCallId": c2}))
+        .post(
+            &conn_path(&c1, &a.device, "transfer"),
+            &a.sid,
+            json!({"consultCallId": c2}),
+        )
         .await)
     .await;
     frames.extend(a.stomp.expect_messages(3, QUIET).await);
     check("06_consult_then_transfer", "8001@test.cc", &frames);
     // 8002 is told per the 2018 flow notes: transferred, then both clearings under C1.
     let peer = b.stomp.expect_messages(3, QUIET).await;
-    let names: Vec<_> = peer.iter().map(|f| (f["eventName"].clone(), f["callId"].clone())).collect();
+    let names: Vec<_> = peer
+        .iter()
+        .map(|f| (f["eventName"].clone(), f["callId"].clone()))
+        .collect();
     assert_eq!(
         names,
         [
@@ -202,7 +250,11 @@ async fn s06_consult_then_transfer() {
 async fn conferenced(api: &Api, ws: &str) -> (Agent, Agent, Vec<Value>, String) {
     let (mut a, mut b, mut frames, c1, c2) = consulted(api, ws).await;
     ok(api
-        .post(&conn_path(&c1, &a.device, "conference"), &a.sid, json!({"consultCallId": c2}))
+        .post(
+            &conn_path(&c1, &a.device, "conference"),
+            &a.sid,
+            json!({"consultCallId": c2}),
+        )
         .await)
     .await;
     frames.extend(a.stomp.until("conferenced", WAIT).await);
@@ -221,7 +273,14 @@ async fn s07a_consult_conference() {
     // The conference ended for everybody: 8002 sees B leave, then the customer, then itself.
     let peer = b.stomp.expect_messages(3, QUIET).await;
     let released: Vec<_> = peer.iter().map(|f| f["releasingDevice"].clone()).collect();
-    assert_eq!(released, [json!("8001@test.cc"), json!("13800000000@test.cc"), json!("8002@test.cc")]);
+    assert_eq!(
+        released,
+        [
+            json!("8001@test.cc"),
+            json!("13800000000@test.cc"),
+            json!("8002@test.cc")
+        ]
+    );
 }
 
 #[tokio::test]
@@ -242,7 +301,10 @@ async fn s07c_consult_conference() {
     ok(api.delete(&conn_path(&c1, &b.device, ""), &b.sid).await).await;
     frames.extend(a.stomp.until("connectionCleared", WAIT).await);
     ok(api
-        .admin_post(&format!("/calls/{c1}/hangup"), json!({"device": "13800000000@test.cc"}))
+        .admin_post(
+            &format!("/calls/{c1}/hangup"),
+            json!({"device": "13800000000@test.cc"}),
+        )
         .await)
     .await;
     frames.extend(a.stomp.expect_messages(2, QUIET).await);
@@ -254,7 +316,11 @@ async fn s08_cancel_consult() {
     let (sim, api) = start(config()).await;
     let (mut a, _b, mut frames, c1, c2) = consulted(&api, &sim.ws_url()).await;
     ok(api
-        .post(&conn_path(&c1, &a.device, "cancelConsult"), &a.sid, json!({"consultCallId": c2}))
+        .post(
+            &conn_path(&c1, &a.device, "cancelConsult"),
+            &a.sid,
+            json!({"consultCallId": c2}),
+        )
         .await)
     .await;
     frames.extend(a.stomp.until("retrieved", WAIT).await);
@@ -267,19 +333,29 @@ async fn s08_cancel_consult() {
 async fn s09_recording_stop_start() {
     let (sim, api) = start(config()).await;
     let r = api
-        .admin(reqwest::Method::PATCH, "/tenants/test.cc", json!({"recordByDefault": true}))
+        .admin(
+            reqwest::Method::PATCH,
+            "/tenants/test.cc",
+            json!({"recordByDefault": true}),
+        )
         .await;
     assert_eq!(r.status, 204);
     let mut a = Agent::logged_in(&api, &sim.ws_url(), "5001", "8001", "Ready").await;
     let (mut frames, call) = answered_inbound(&api, &mut a).await;
     frames.extend(a.stomp.until("recordStarted", WAIT).await);
     let stop = api
-        .post_empty("/api/csta/callControl/recording/Stop?extension=8001@test.cc", &a.sid)
+        .post_empty(
+            "/api/csta/callControl/recording/Stop?extension=8001@test.cc",
+            &a.sid,
+        )
         .await;
     assert_eq!(stop.status, 204);
     frames.extend(a.stomp.until("recordStopped", WAIT).await);
     let start_again = api
-        .post_empty("/api/csta/callControl/recording/Start?extension=8001@test.cc", &a.sid)
+        .post_empty(
+            "/api/csta/callControl/recording/Start?extension=8001@test.cc",
+            &a.sid,
+        )
         .await;
     assert_eq!(start_again.status, 204);
     frames.extend(a.stomp.until("recordStarted", WAIT).await);
@@ -293,7 +369,11 @@ async fn s10_logout() {
     let (sim, api) = start(config()).await;
     let mut a = Agent::logged_in(&api, &sim.ws_url(), "5001", "8001", "NotReady").await;
     let r = api
-        .post("/api/csta/agent/state", &a.sid, json!({"func": "Logout", "agentId": "5001@test.cc"}))
+        .post(
+            "/api/csta/agent/state",
+            &a.sid,
+            json!({"func": "Logout", "agentId": "5001@test.cc"}),
+        )
         .await;
     assert_eq!(r.status, 204);
     let frames = a.stomp.expect_messages(1, QUIET).await;
@@ -308,8 +388,18 @@ async fn s11_set_agent_mode() {
         json!({"func": "SetState", "device": "8001@test.cc", "agentMode": mode,
                "namespace": "test.cc", "reason": reason, "agentId": "5001@test.cc"})
     };
-    assert_eq!(api.post("/api/csta/agent/state", &a.sid, body("Ready", "")).await.status, 204);
-    assert_eq!(api.post("/api/csta/agent/state", &a.sid, body("NotReady", "1")).await.status, 204);
+    assert_eq!(
+        api.post("/api/csta/agent/state", &a.sid, body("Ready", ""))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        api.post("/api/csta/agent/state", &a.sid, body("NotReady", "1"))
+            .await
+            .status,
+        204
+    );
     let frames = a.stomp.expect_messages(2, QUIET).await;
     check("11_set_agent_mode", "8001@test.cc", &frames);
 }
@@ -329,11 +419,17 @@ async fn s12_single_step_conference() {
         .await)
     .await;
     let mut peer = b.stomp.until("delivered", WAIT).await;
-    ok(api.post_empty(&conn_path(&call, &b.device, "answer"), &b.sid).await).await;
+    ok(api
+        .post_empty(&conn_path(&call, &b.device, "answer"), &b.sid)
+        .await)
+    .await;
     frames.extend(a.stomp.until("conferenced", WAIT).await);
     peer.extend(b.stomp.until("conferenced", WAIT).await);
     ok(api
-        .admin_post(&format!("/calls/{call}/hangup"), json!({"device": "13800000000@test.cc"}))
+        .admin_post(
+            &format!("/calls/{call}/hangup"),
+            json!({"device": "13800000000@test.cc"}),
+        )
         .await)
     .await;
     frames.extend(a.stomp.until("connectionCleared", WAIT).await);

@@ -73,7 +73,10 @@ impl StompClient {
         if let Some(s) = self.backlog.pop_front() {
             return Some(s);
         }
-        tokio::time::timeout(timeout, self.seen.recv()).await.ok().flatten()
+        tokio::time::timeout(timeout, self.seen.recv())
+            .await
+            .ok()
+            .flatten()
     }
 
     /// The next message body within `timeout`.
@@ -102,14 +105,18 @@ impl StompClient {
                 None => panic!(
                     "expected {n} messages, got {}: {:?}",
                     out.len(),
-                    out.iter().map(|m| m["eventName"].clone()).collect::<Vec<_>>()
+                    out.iter()
+                        .map(|m| m["eventName"].clone())
+                        .collect::<Vec<_>>()
                 ),
             }
         }
         if let Some(extra) = self.message(quiet).await {
             panic!(
                 "unexpected message after {n}: {extra}\n(got: {:?})",
-                out.iter().map(|m| m["eventName"].clone()).collect::<Vec<_>>()
+                out.iter()
+                    .map(|m| m["eventName"].clone())
+                    .collect::<Vec<_>>()
             );
         }
         out
@@ -148,7 +155,9 @@ impl StompClient {
 }
 
 async fn drive(
-    ws: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    ws: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
     mut session: Session,
     seen: mpsc::UnboundedSender<Seen>,
     mut orders: mpsc::UnboundedReceiver<Order>,
@@ -170,7 +179,8 @@ async fn drive(
                     destination, body, ..
                 } => Seen::Message {
                     destination,
-                    body: serde_json::from_slice(&body).unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&body) })),
+                    body: serde_json::from_slice(&body)
+                        .unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&body) })),
                 },
                 SessionEvent::Receipt { .. } => continue,
                 SessionEvent::Closed(reason) => {
@@ -230,7 +240,13 @@ impl Api {
         }
     }
 
-    async fn send(&self, method: reqwest::Method, path: &str, sid: Option<&str>, body: Option<&Value>) -> Reply {
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        sid: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
         let mut req = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -253,11 +269,13 @@ impl Api {
     }
 
     pub async fn post(&self, path: &str, sid: &str, body: Value) -> Reply {
-        self.send(reqwest::Method::POST, path, Some(sid), Some(&body)).await
+        self.send(reqwest::Method::POST, path, Some(sid), Some(&body))
+            .await
     }
 
     pub async fn post_empty(&self, path: &str, sid: &str) -> Reply {
-        self.send(reqwest::Method::POST, path, Some(sid), None).await
+        self.send(reqwest::Method::POST, path, Some(sid), None)
+            .await
     }
 
     pub async fn get(&self, path: &str, sid: &str) -> Reply {
@@ -265,12 +283,14 @@ impl Api {
     }
 
     pub async fn delete(&self, path: &str, sid: &str) -> Reply {
-        self.send(reqwest::Method::DELETE, path, Some(sid), None).await
+        self.send(reqwest::Method::DELETE, path, Some(sid), None)
+            .await
     }
 
     pub async fn admin(&self, method: reqwest::Method, path: &str, body: Value) -> Reply {
         let body = (!body.is_null()).then_some(body);
-        self.send(method, &format!("/admin{path}"), None, body.as_ref()).await
+        self.send(method, &format!("/admin{path}"), None, body.as_ref())
+            .await
     }
 
     pub async fn admin_post(&self, path: &str, body: Value) -> Reply {
@@ -278,7 +298,9 @@ impl Api {
     }
 
     pub async fn admin_get(&self, path: &str) -> Value {
-        self.admin(reqwest::Method::GET, path, Value::Null).await.body
+        self.admin(reqwest::Method::GET, path, Value::Null)
+            .await
+            .body
     }
 
     /// Token login as the form the client sends: `username=&password=&namespace=`.
@@ -292,7 +314,10 @@ impl Api {
         let res = self
             .http
             .post(format!("{}{path}", self.base))
-            .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+            .header(
+                "Content-Type",
+                "application/x-www-form-urlencoded; charset=UTF-8",
+            )
             .body(form)
             .send()
             .await
@@ -304,7 +329,9 @@ impl Api {
 
     /// A session id for agent `number` of test.cc.
     pub async fn session(&self, number: &str) -> String {
-        let r = self.token_login("/login", number, "123456", "test.cc").await;
+        let r = self
+            .token_login("/login", number, "123456", "test.cc")
+            .await;
         assert_eq!(r.status, 200, "token login of {number}: {r:?}");
         r.body["sessionId"].as_str().expect("sessionId").to_string()
     }
@@ -362,7 +389,10 @@ pub fn conn(device: &str, call: &str) -> String {
 
 /// `/api/csta/callControl/calls/<call>/connections/<device>%7C<call>[/<action>]`.
 pub fn conn_path(call: &str, device: &str, action: &str) -> String {
-    let base = format!("/api/csta/callControl/calls/{call}/connections/{}", conn(device, call));
+    let base = format!(
+        "/api/csta/callControl/calls/{call}/connections/{}",
+        conn(device, call)
+    );
     if action.is_empty() {
         base
     } else {

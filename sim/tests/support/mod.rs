@@ -60,7 +60,10 @@ impl Agent {
         let mut agent = Agent::subscribed(api, ws_url, number, ext).await;
         let r = api.login(&agent.sid, number, ext, mode).await;
         assert_eq!(r.status, 204, "login of {number} on {ext}: {r:?}");
-        let events = agent.stomp.expect_messages(2, Duration::from_millis(50)).await;
+        let events = agent
+            .stomp
+            .expect_messages(2, Duration::from_millis(50))
+            .await;
         assert_eq!(events[0]["eventName"], "agentLoggedOn");
         agent
     }
