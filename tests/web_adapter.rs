@@ -47,6 +47,19 @@ fn values_cross_as_json_and_unknown_arguments_become_null() {
         &[list, "a".into(), JsValue::UNDEFINED, js_fn("", "return 1;")],
     );
     assert_eq!(json(&found), json!(0));
+    // Arguments JSON cannot express (a cycle, a BigInt) become null one by one.
+    let cyclic = js("const o = {}; o.self = o; return o;");
+    let found = client.call(
+        "findItem",
+        &[
+            from_json(r#"[{"a":1}]"#),
+            "a".into(),
+            js("return 1;"),
+            cyclic,
+            js("return 10n;"),
+        ],
+    );
+    assert_eq!(json(&found), json!(0));
     assert!(client.call("clearLog", &[]).is_undefined());
     // The unknown preset was reported through onLog.
     assert!(client
