@@ -309,8 +309,10 @@ export class CallList {
       }
       card.update(memory[id], this.infoOf(id), own, now);
     });
+    // What the events told about calls that have left the memory is of no more use (a
+    // re-keyed call took its entry along in onEvent).
     for (const id of [...this.info.keys()]) {
-      if (!ids.includes(id) && now - this.info.get(id).firstSeen > 60000) {
+      if (!ids.includes(id)) {
         this.info.delete(id);
       }
     }

@@ -54,11 +54,11 @@ export class Session {
       this.login();
     });
     byId('btn-ready').addEventListener('click', () =>
-      runCommand(app, 'setAgentMode', ['Ready'], this.agentStatus, pending));
+      runCommand(app, 'setAgentMode', ['Ready'], this.agentStatus, modeAccepted));
     byId('btn-notready').addEventListener('click', () => {
       const reason = byId('notready-reason').value;
       runCommand(app, 'setAgentMode', reason ? ['NotReady', reason] : ['NotReady'],
-        this.agentStatus, pending);
+        this.agentStatus, modeAccepted);
     });
     byId('btn-logout').addEventListener('click', () =>
       runCommand(app, 'logout', [], this.agentStatus, () => 'Logging out…'));
@@ -236,7 +236,7 @@ function identityOf(event) {
 }
 
 /** What `setAgentMode` says when it succeeds: the platform may apply it after the call. */
-function pending(result) {
+function modeAccepted(result) {
   return result && result.pendingMode
     ? 'The platform applies it when the call ends.'
     : 'setAgentMode: accepted';

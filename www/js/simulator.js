@@ -9,7 +9,7 @@ import { byId, h, setStatus, shortDevice } from './dom.js';
 const POLL_MS = 1500;
 
 /** Calls `/admin{path}`; resolves with the JSON answer (or null), rejects with the reason. */
-export async function admin(method, path, body) {
+async function admin(method, path, body) {
   const init = { method, headers: {} };
   if (body !== undefined) {
     init.headers['content-type'] = 'application/json';
