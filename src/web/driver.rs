@@ -58,8 +58,9 @@ struct Callbacks {
     ws_open: Closure<dyn Fn(u32)>,
     ws_message: Closure<dyn Fn(u32, MessageEvent)>,
     ws_closed: Closure<dyn Fn(u32)>,
-    /// `Option` so that dropping the driver can leak them instead: a fetch the driver aborted
-    /// may still settle later, and must then find a function that does nothing.
+    /// `Option` so that dropping the driver can hand them to the JavaScript garbage collector
+    /// instead of freeing them: a fetch aborted just before may still settle, and must then
+    /// find a function that does nothing.
     http_response: Option<Closure<dyn Fn(u32, JsValue)>>,
     http_text: Option<Closure<dyn Fn(u32, JsValue)>>,
     http_failed: Option<Closure<dyn Fn(u32)>>,
