@@ -173,7 +173,14 @@ async fn not_found() -> Response {
 /// A refused request: its status and JSON body.
 pub(crate) fn error(e: PbxError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, Json(e.body())).into_response()
+    let mut response = (status, Json(e.body())).into_response();
+    if let Some(phrase) = e.reason_phrase() {
+        // Without it a 45x goes out as "HTTP/1.1 459 <none>" and jqXHR.statusText reads "<none>".
+        if let Ok(phrase) = hyper::ext::ReasonPhrase::try_from(phrase.as_bytes()) {
+            response.extensions_mut().insert(phrase);
+        }
+    }
+    response
 }
 
 /// 204, no body.

@@ -119,6 +119,29 @@ impl PbxError {
         }
     }
 
+    /// The reason phrase of the platform's own statuses (PROTOCOL.md §2.5 code table), which
+    /// HTTP has no standard phrase for; `None` for standard ones.
+    pub fn reason_phrase(&self) -> Option<&'static str> {
+        Some(match self {
+            PbxError::SessionInvalid => "get AccessToken failed",
+            PbxError::ExtensionNotRegistered => "device unregistered",
+            PbxError::AgentNotInTenant => "illegal agent job number",
+            PbxError::ExtensionNotInTenant => "illegal deviceId",
+            PbxError::AlreadyLoggedInHere => "agent already logged in",
+            PbxError::LoggedInElsewhere { .. } => "agent already logged in on another device",
+            PbxError::IllegalDeviceState => "illegal device state",
+            PbxError::UnauthorizedDevice => "unauthorized device",
+            PbxError::NotLoggedIn => "agent already logged out",
+            PbxError::ExtensionInUse { .. } => "device in use by another agent",
+            PbxError::InCall => "cannot set agent state while calling",
+            PbxError::TenantFull => "online agent count over limit",
+            PbxError::AllocationFailed => "agent pre-allocation failed",
+            PbxError::QuotaReached => "ExceedAgentAutoOutboundQuota",
+            PbxError::RecordingDisabled => "recording start/stop disabled",
+            _ => return None,
+        })
+    }
+
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
         PbxError::InvalidState(message.into())
     }

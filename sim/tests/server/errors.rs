@@ -484,3 +484,28 @@ async fn call_control_4xx_for_unknown_ids_and_invalid_operations() {
         404,
     );
 }
+
+#[tokio::test]
+async fn platform_statuses_carry_the_platforms_reason_phrase() {
+    use std::io::{Read, Write};
+    let (sim, api) = start(SimConfig::ephemeral()).await;
+    let sid = api.session("5001").await;
+    let addr = sim.addr();
+    let status_line = tokio::task::spawn_blocking(move || {
+        let body = r#"{"func":"Logout","agentId":"5001@test.cc"}"#;
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            s,
+            "POST /api/csta/agent/state HTTP/1.1\r\nHost: {addr}\r\nsessionId: {sid}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out.lines().next().unwrap_or_default().to_string()
+    })
+    .await
+    .unwrap();
+    assert_eq!(status_line, "HTTP/1.1 458 agent already logged out");
+}
