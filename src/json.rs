@@ -128,8 +128,12 @@ impl Map {
 
     /// Sets `key`: a new key goes last, an existing one keeps its place.
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) {
-        let key = key.into();
-        let value = value.into();
+        self.insert_value(key.into(), value.into());
+    }
+
+    // One copy of the insertion code, however many key and value types call it.
+    #[inline(never)]
+    fn insert_value(&mut self, key: String, value: Value) {
         match self.get_mut(&key) {
             Some(slot) => *slot = value,
             None => self.0.push((key, value)),
@@ -164,9 +168,14 @@ impl Map {
 
     /// Builder form of [`Map::insert`].
     #[must_use]
-    pub fn with(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.insert(key, value);
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.with_value(key, value.into());
         self
+    }
+
+    #[inline(never)]
+    fn with_value(&mut self, key: &str, value: Value) {
+        self.insert_value(key.to_owned(), value);
     }
 }
 
@@ -291,11 +300,13 @@ impl fmt::Display for Value {
 }
 
 impl From<&str> for Value {
+    #[inline(never)]
     fn from(s: &str) -> Self {
         Value::String(s.to_owned())
     }
 }
 impl From<String> for Value {
+    #[inline(never)]
     fn from(s: String) -> Self {
         Value::String(s)
     }
@@ -306,11 +317,13 @@ impl From<&String> for Value {
     }
 }
 impl From<bool> for Value {
+    #[inline(never)]
     fn from(b: bool) -> Self {
         Value::Bool(b)
     }
 }
 impl From<i64> for Value {
+    #[inline(never)]
     fn from(n: i64) -> Self {
         Value::Number(Number::from(n))
     }
