@@ -729,7 +729,10 @@ export interface WellClient {
   /** Experimental; without a call id, the only call. */
   agentGreeting(callId: string | undefined, message: string): WellPromise<Answer>;
   /** Deprecated by the platform. */
-  setCallData(callId: string, data: Record<string, unknown>): WellPromise<Answer>;
+  setCallData(
+    callId: string,
+    data: Array<{ key: string; value: unknown }> | Record<string, unknown>,
+  ): WellPromise<Answer>;
   /** Deprecated by the platform. */
   getCallData(callId: string): WellPromise<Answer>;
   startRecording(): WellPromise<Answer>;

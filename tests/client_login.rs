@@ -289,6 +289,8 @@ fn ask_mode_confirms_and_stop_mode_gives_up() {
     page.pump();
     let r = page.rejection(cmd);
     assert_eq!(text(&r, "deviceId"), "8003@test.cc");
+    assert_eq!(text(&r, "reason"), "declined");
+    assert_eq!(r.get("status").and_then(Value::as_i64), Some(455));
     assert_closed_with_disconnect(&page);
 
     // stop

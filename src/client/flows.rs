@@ -101,7 +101,13 @@ impl Client {
                 ..
             }) = self.login.clone()
             {
-                self.login_failed(rejection, now);
+                // Still the 454/455 answer pages read `status` from, named for what happened.
+                let declined = Rejection {
+                    reason: Reason::Declined,
+                    message: "the forced login was declined".to_owned(),
+                    ..rejection
+                };
+                self.login_failed(declined, now);
             }
         }
         self.end(now);
