@@ -853,3 +853,49 @@ async fn supervisor_takes_over_a_call() {
     let est = s.stomp.until("established", WAIT).await;
     assert_eq!(est[0]["callingDevice"], "13800000000@test.cc");
 }
+
+#[tokio::test]
+async fn the_requests_clients_made_are_recorded() {
+    let (sim, api) = start(SimConfig::ephemeral()).await;
+    let a = Agent::logged_in(&api, &sim.ws_url(), "5001", "8001", "NotReady").await;
+    api.post_empty("/api/csta/agent/heartbeat/5001@test.cc", &a.sid)
+        .await;
+    api.post_empty(
+        "/api/csta/callControl/recording/Start?extension=8001@test.cc",
+        &a.sid,
+    )
+    .await;
+    let requests = api.admin_get("/requests").await;
+    let seen: Vec<_> = requests
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["method"].clone(), r["path"].clone(), r["status"].clone()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (json!("POST"), json!("/login"), json!(200)),
+            (json!("GET"), json!("/mvc/stomp/websocket"), json!(101)),
+            (json!("POST"), json!("/api/csta/agent/state"), json!(204)),
+            (
+                json!("POST"),
+                json!("/api/csta/agent/heartbeat/5001@test.cc"),
+                json!(204)
+            ),
+            (
+                json!("POST"),
+                json!("/api/csta/callControl/recording/Start"),
+                json!(409)
+            ),
+        ]
+    );
+    assert_eq!(requests[4]["query"], "extension=8001@test.cc");
+    assert_eq!(
+        api.admin(Method::DELETE, "/requests", Value::Null)
+            .await
+            .status,
+        204
+    );
+    assert_eq!(api.admin_get("/requests").await, json!([]));
+}
