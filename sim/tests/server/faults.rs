@@ -116,7 +116,7 @@ async fn refuse_new_connections_for_a_while() {
         }
         other => panic!("expected a 503, got {:?}", other.map(|_| ())),
     }
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    tokio::time::sleep(Duration::from_millis(1_600)).await;
     StompClient::connect(&sim.ws_url(), SessionConfig::default())
         .await
         .expect("accepted again");
