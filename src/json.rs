@@ -287,7 +287,9 @@ impl Value {
 
     /// The JSON text of this value.
     pub fn to_json(&self) -> String {
-        let mut out = String::new();
+        // Events are a few hundred bytes: one allocation instead of a string that doubles
+        // its way up.
+        let mut out = String::with_capacity(512);
         self.write_to(&mut out);
         out
     }
@@ -351,24 +353,37 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 
 /// Writes `s` as a JSON string literal.
 pub fn write_string(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                let n = c as usize;
-                out.push_str("\\u00");
-                out.push(char::from(HEX.get(n >> 4).copied().unwrap_or(b'0')));
-                out.push(char::from(HEX.get(n & 15).copied().unwrap_or(b'0')));
-            }
-            c => out.push(c),
+    // Copy runs that need no escape in one go; escapes are all ASCII, so a run boundary is
+    // always a char boundary.
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(run..i).unwrap_or(""));
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(
+                HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+            ));
+            out.push(char::from(
+                HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
+            ));
+        } else {
+            out.push_str(escape);
         }
+        run = i + 1;
     }
+    out.push_str(s.get(run..).unwrap_or(""));
     out.push('"');
 }
 
@@ -622,6 +637,18 @@ impl Parser<'_> {
     /// A string literal; the cursor is on the opening quote.
     fn string(&mut self) -> Result<String, ParseError> {
         self.pos += 1;
+        // Most strings have no escape: take them in one piece.
+        let start = self.pos;
+        let end = self.bytes.get(start..).and_then(|rest| {
+            rest.iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+        });
+        if let Some(len) = end {
+            if self.bytes.get(start + len) == Some(&b'"') {
+                self.pos = start + len + 1;
+                return Ok(self.text.get(start..start + len).unwrap_or("").to_owned());
+            }
+        }
         let mut out = String::new();
         loop {
             // Copy the run up to the next quote, backslash or control character in one go.

@@ -35,10 +35,14 @@ impl EventLog {
         if self.entries.len() >= MAX_ENTRIES {
             self.entries.pop_front();
         }
-        let cut = text
-            .char_indices()
-            .nth(MAX_ENTRY_CHARS)
-            .map_or(text, |(i, _)| text.get(..i).unwrap_or(text));
+        // Fewer bytes than the limit means fewer characters too: no need to count them.
+        let cut = if text.len() <= MAX_ENTRY_CHARS {
+            text
+        } else {
+            text.char_indices()
+                .nth(MAX_ENTRY_CHARS)
+                .map_or(text, |(i, _)| text.get(..i).unwrap_or(text))
+        };
         let mut line = String::with_capacity(cut.len() + 24);
         line.push('[');
         line.push_str(&log_stamp(at));

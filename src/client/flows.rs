@@ -1020,15 +1020,16 @@ impl Client {
                 Effect::Inner(m) => self.queue.push_back(Queued::Inner(m)),
                 Effect::Server(m) => {
                     let name = event_name(&m);
+                    let json = Value::Object(m).to_json();
                     if self.config.use_event_log {
-                        self.log.push(now.wall, &Value::Object(m.clone()).to_json());
+                        self.log.push(now.wall, &json);
                     }
                     match name.as_str() {
                         "held" | "retrieved" => {}
                         "agentLoggedOff" => self.clock_since = None,
                         _ => self.clock_since = Some(now.mono),
                     }
-                    self.queue.push_back(Queued::Server(m));
+                    self.queue.push_back(Queued::Server { name, json });
                 }
                 Effect::LoggedOn => {
                     self.heartbeat.start(now.mono);

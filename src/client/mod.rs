@@ -178,7 +178,11 @@ pub enum Delivery {
 enum Queued {
     Ui(Map),
     Inner(Map),
-    Server(Map),
+    /// A server event, already serialized (the event log needs the same text).
+    Server {
+        name: String,
+        json: String,
+    },
     Log(LogKind, String),
     Settle(CommandId, Result<Option<Value>, Rejection>),
 }
@@ -489,13 +493,10 @@ impl Client {
                         targets,
                     }
                 }
-                Queued::Server(payload) => {
-                    let name = event_name(&payload);
-                    Delivery::Event {
-                        targets: self.handlers.server_targets(&name),
-                        payload: Value::Object(payload).to_json(),
-                    }
-                }
+                Queued::Server { name, json } => Delivery::Event {
+                    targets: self.handlers.server_targets(&name),
+                    payload: json,
+                },
                 Queued::Log(kind, content) => Delivery::Log {
                     kind,
                     content,

@@ -8,19 +8,31 @@ use crate::json::Value;
 /// Serials remembered per connection.
 pub const WINDOW: usize = 128;
 
+/// A serial as compared: integers (the platform's serials) by value, anything else by its
+/// JSON text, so `5` and `"5"` differ, as they did under `===`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Key {
+    Int(i64),
+    Text(String),
+}
+
 /// The serials seen recently, oldest overwritten first.
 #[derive(Clone, Debug, Default)]
 pub struct SerialWindow {
-    seen: Vec<String>,
+    seen: Vec<Key>,
     next: usize,
 }
 
 impl SerialWindow {
     /// Records `serial`; `false` when it is already in the window (a duplicate).
-    ///
-    /// Serials compare as JSON text, so `5` and `"5"` differ, as they did under `===`.
     pub fn insert(&mut self, serial: &Value) -> bool {
-        let key = serial.to_json();
+        let key = match serial {
+            Value::Number(n) if !n.as_str().contains(['.', 'e', 'E']) => match n.as_i64() {
+                Some(i) => Key::Int(i),
+                None => Key::Text(serial.to_json()),
+            },
+            _ => Key::Text(serial.to_json()),
+        };
         if self.seen.contains(&key) {
             return false;
         }
