@@ -1,6 +1,6 @@
 //! The event path, natively: STOMP MESSAGE bytes in, page deliveries out, per event, after
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 //! growing histories. Prints a table; no pass/fail (`cargo bench --bench event_path`).
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::time::Instant as Clock;
 
