@@ -294,12 +294,28 @@ impl Default for ReconnectPolicy {
     }
 }
 
-/// Optional STOMP `CONNECT` headers (none are sent unless set: DECISIONS.md K11).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct StompLogin {
+/// STOMP settings: optional `CONNECT` headers (none are sent unless set: DECISIONS.md K11)
+/// and the heart-beats offered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StompSettings {
     pub host: Option<String>,
     pub login: Option<String>,
     pub passcode: Option<String>,
+    /// `(cx, cy)` offered in `heart-beat`, ms: how often we can send, how often we want the
+    /// server to. The default `10000,10000` is RabbitMQ's; see `stomp::heartbeat` for why the
+    /// server's beats matter in a background tab.
+    pub heart_beat: (u32, u32),
+}
+
+impl Default for StompSettings {
+    fn default() -> Self {
+        StompSettings {
+            host: None,
+            login: None,
+            passcode: None,
+            heart_beat: (10_000, 10_000),
+        }
+    }
 }
 
 /// The live configuration.
@@ -333,7 +349,7 @@ pub struct Config {
     pub hide_button: Vec<String>,
     pub logout_on_unload: bool,
     pub post_message_origins: Vec<String>,
-    pub stomp: StompLogin,
+    pub stomp: StompSettings,
     /// Domain used when `agentLogin` is given none.
     pub default_domain: String,
     pub session_cookie_name: String,
@@ -367,7 +383,7 @@ impl Default for Config {
             hide_button: Vec::new(),
             logout_on_unload: false,
             post_message_origins: Vec::new(),
-            stomp: StompLogin::default(),
+            stomp: StompSettings::default(),
             default_domain: "cmb.cc".into(),
             session_cookie_name: "wellclient-cookie-session-id".into(),
         }
@@ -529,10 +545,23 @@ impl Config {
                             Some(v) => v.as_str().map(|s| Some(s.to_owned())).ok_or(BadField(name)),
                         }
                     };
-                self.stomp = StompLogin {
+                let beats = |v: Option<&Value>| -> Result<Option<(u32, u32)>, BadField> {
+                    let Some(v) = v.filter(|v| !v.is_null()) else {
+                        return Ok(None);
+                    };
+                    match v.as_array() {
+                        Some([cx, cy]) => Ok(Some((
+                            millis(cx, "stomp.heartBeat")?,
+                            millis(cy, "stomp.heartBeat")?,
+                        ))),
+                        _ => Err(BadField("stomp.heartBeat")),
+                    }
+                };
+                self.stomp = StompSettings {
                     host: opt("stomp.host", m.get("host"))?,
                     login: opt("stomp.login", m.get("login"))?,
                     passcode: opt("stomp.passcode", m.get("passcode"))?,
+                    heart_beat: beats(m.get("heartBeat"))?.unwrap_or(self.stomp.heart_beat),
                 };
             }
             _ => {}
@@ -584,7 +613,14 @@ impl Config {
                 "stomp",
                 Map::new()
                     .with("host", self.stomp.host.as_deref())
-                    .with("login", self.stomp.login.as_deref()),
+                    .with("login", self.stomp.login.as_deref())
+                    .with(
+                        "heartBeat",
+                        Value::Array(vec![
+                            i64::from(self.stomp.heart_beat.0).into(),
+                            i64::from(self.stomp.heart_beat.1).into(),
+                        ]),
+                    ),
             )
     }
 }
@@ -713,6 +749,13 @@ mod tests {
         c.apply(&obj(r#"{"stomp":{"login":"guest","passcode":"s3cret"}}"#));
         let text = Value::Object(c.to_json(false)).to_json();
         assert!(!text.contains("s3cret"));
+        assert!(text.contains("\"heartBeat\":[10000,10000]"));
+        c.apply(&obj(r#"{"stomp":{"heartBeat":[1000,2000]}}"#));
+        assert_eq!(c.stomp.heart_beat, (1000, 2000));
+        assert_eq!(
+            c.apply(&obj(r#"{"stomp":{"heartBeat":[1000]}}"#)),
+            vec![BadField("stomp.heartBeat")]
+        );
         assert!(text.contains("\"ENV_NAME\":\"CMB-PRO\""));
     }
 }

@@ -326,3 +326,21 @@ fn unload_closes_the_socket_and_logs_out_only_when_asked() {
     assert!(req.keepalive);
     assert_eq!(text(&body(&req), "func"), "Logout");
 }
+
+#[test]
+fn stomp_heart_beats_are_configurable_and_the_clock_can_be_off() {
+    let mut page = Page::new();
+    page.call("setConfig", r#"[{"stomp":{"heartBeat":[1000,2000]}}]"#);
+    page.login();
+    let connect = page
+        .sent_frames
+        .iter()
+        .find(|f| f.starts_with("CONNECT\n"))
+        .unwrap()
+        .clone();
+    assert!(connect.contains("heart-beat:1000,2000\n"), "{connect}");
+    let now = page.now();
+    assert!(page.client.status_clock(now.mono).is_some());
+    page.call("setConfig", r#"[{"useClock":false}]"#);
+    assert_eq!(page.client.status_clock(now.mono), None);
+}

@@ -26,6 +26,7 @@ pub(super) fn stomp_config(config: &Config) -> SessionConfig {
         host: config.stomp.host.clone(),
         login: config.stomp.login.clone(),
         passcode: config.stomp.passcode.clone(),
+        heart_beat: config.stomp.heart_beat,
         ..SessionConfig::default()
     }
 }

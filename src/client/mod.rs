@@ -556,6 +556,9 @@ impl Client {
 
     /// The status clock text `H:MM:SS` (§11.1), while it runs.
     pub fn status_clock(&self, now: Instant) -> Option<String> {
+        if !self.config.use_clock {
+            return None;
+        }
         self.clock_since
             .map(|since| crate::time::clock_text(now.since(since)))
     }
@@ -592,6 +595,12 @@ impl Client {
     /// sets it before every input, since a page may assign `ui` at any time.
     pub fn set_ui_installed(&mut self, installed: bool) {
         self.ui_installed = installed;
+    }
+
+    /// Something the adapter noticed (a misuse such as `on(name, notAFunction)`): reported
+    /// through `onLog` like the core's own messages.
+    pub fn report(&mut self, error: bool, text: &str) {
+        self.queue_log(if error { LogKind::Error } else { LogKind::Log }, text);
     }
 
     /// A handler threw: report it (DECISIONS.md §2 row 25) and go on.
