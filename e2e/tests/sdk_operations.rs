@@ -1,0 +1,224 @@
+//! The commands the demo's walk does not reach, through the drop-in script in a real browser
+//! against the simulator: call data, recording, consult-then-transfer, single-step transfer,
+//! and the supervisor's force operations on another agent.
+
+use std::time::Duration;
+
+use anyhow::{ensure, Result};
+use serde_json::{json, Value};
+use well_e2e::Harness;
+
+const STEP: Duration = Duration::from_secs(15);
+
+/// A bare page: the drop-in script, pointed at this test's simulator, recording every event.
+const PAGE: &str = r#"<!doctype html>
+<html><head><meta charset="utf-8"><title>sdk operations</title></head>
+<body><pre id="log"></pre>
+<script src="/dist/well-client.js"></script>
+<script>
+  wellClient.useConfig('LOCAL');
+  var port = ':' + location.port;
+  wellClient.setConfig({ cstaPort: port, eventPort: port, TPI: '127.0.0.1' + port + '/login' });
+  window.events = [];
+  wellClient.exports = function (e) {
+    window.events.push(e);
+    document.getElementById('log').textContent += e.eventName + ' ' + (e.callId || '') + '\n';
+  };
+  // Runs a command and resolves with {ok, value} or {ok: false, error}.
+  window.run = function (name) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    return new Promise(function (resolve) {
+      wellClient[name].apply(wellClient, args).then(
+        function (v) { resolve({ ok: true, value: v === undefined ? null : v }); },
+        function (e) { resolve({ ok: false, error: e }); });
+    });
+  };
+  window.admin = function (method, path, body) {
+    return fetch('/admin' + path, { method: method, body: body ? JSON.stringify(body) : undefined })
+      .then(function (r) { return r.status === 204 ? null : r.json(); });
+  };
+  window.seen = function (name, callId) {
+    return window.events.some(function (e) {
+      return e.eventName === name && (!callId || e.callId === callId);
+    });
+  };
+  window.calls = function () { return wellClient.getCallMemory().length; };
+</script></body></html>
+"#;
+
+async fn ok(h: &Harness, call: &str) -> Result<Value> {
+    let r = h.eval_js(call).await?;
+    ensure!(r["ok"] == json!(true), "{call} failed: {r}");
+    Ok(r["value"].clone())
+}
+
+async fn login(h: &Harness, agent: &str, ext: &str) -> Result<()> {
+    ok(
+        h,
+        &format!(
+            "run('agentLogin', {{jobNumber: '{agent}', password: '123456', domain: 'test.cc', \
+             ext: '{ext}', loginMode: 'force', agentMode: 'Ready'}})"
+        ),
+    )
+    .await?;
+    h.wait_for("seen('agentReady')", STEP).await
+}
+
+/// An outside caller dials 8001; the agent answers through the SDK.
+async fn answered_inbound(h: &Harness, user_data: Value) -> Result<String> {
+    let call = h
+        .eval_js(&format!(
+            "admin('POST', '/calls', {{from: '13800000000', to: '8001', userData: {user_data}}})"
+        ))
+        .await?;
+    let id = call["callId"].as_str().unwrap_or_default().to_owned();
+    h.wait_for(&format!("seen('delivered', '{id}')"), STEP)
+        .await?;
+    ok(h, &format!("run('answerCall', '{id}')")).await?;
+    h.wait_for(&format!("seen('established', '{id}')"), STEP)
+        .await?;
+    Ok(id)
+}
+
+#[tokio::test]
+async fn call_data_recording_and_transfers() -> Result<()> {
+    let h = Harness::start("sdk_call_data_recording_and_transfers").await?;
+    let page = h.add_page("ops.html", PAGE)?;
+    h.goto(&page).await?;
+    h.eval_js(
+        "admin('PATCH', '/tenants/test.cc', {recordByDefault: true, recordingControl: true})",
+    )
+    .await?;
+    h.eval_js("admin('PUT', '/devices/8002@test.cc/behavior', {answerAfterMs: 300})")
+        .await?;
+    login(&h, "5001", "8001").await?;
+
+    // Call data: what the caller brought, then what the agent adds.
+    let c1 = answered_inbound(&h, json!({"customerId": "C-7"})).await?;
+    let delivered = h
+        .eval_js(&format!(
+            "events.filter(e => e.eventName === 'delivered' && e.callId === '{c1}')[0].userData.data"
+        ))
+        .await?;
+    assert_eq!(delivered["customerId"], json!("C-7"));
+    ok(
+        &h,
+        &format!("run('setCallData', '{c1}', [{{key: 'orderNo', value: 'A-1'}}])"),
+    )
+    .await?;
+    let data = ok(&h, &format!("run('getCallData', '{c1}')")).await?;
+    assert!(data.to_string().contains("A-1"), "{data}");
+    assert!(data.to_string().contains("C-7"), "{data}");
+
+    // Recording: on by default, stopped and started again.
+    h.wait_for("seen('recordStarted')", STEP).await?;
+    ok(&h, "run('stopRecording')").await?;
+    h.wait_for("seen('recordStopped')", STEP).await?;
+    ok(&h, "run('startRecording')").await?;
+    h.wait_for(
+        "events.filter(e => e.eventName === 'recordStarted').length === 2",
+        STEP,
+    )
+    .await?;
+    h.screenshot("1-recording").await?;
+
+    // Consult 8002, then transfer the customer to it: the agent is out of both calls.
+    let consult = ok(&h, &format!("run('consult', '{c1}', '8002')")).await?;
+    let c2 = consult["callId"].as_str().unwrap_or_default().to_owned();
+    h.wait_for(&format!("seen('held', '{c1}')"), STEP).await?;
+    h.wait_for(&format!("seen('established', '{c2}')"), STEP)
+        .await?;
+    let actions = h
+        .eval_js(&format!("wellClient.getCallActions('{c1}')"))
+        .await?;
+    assert_eq!(actions["transfer"], json!(true), "{actions}");
+    ok(&h, &format!("run('transferCall', '{c1}', '{c2}')")).await?;
+    h.wait_for("seen('transferred') && calls() === 0", STEP)
+        .await?;
+    h.screenshot("2-transferred").await?;
+
+    // The customer and 8002 finish; then a blind transfer of a new call.
+    h.eval_js(&format!("admin('POST', '/calls/{c1}/hangup', {{}})"))
+        .await?;
+    h.wait_for(
+        "admin('GET', '/calls').then(c => window.live = c) && window.live && window.live.length === 0",
+        STEP,
+    )
+    .await?;
+    let c3 = answered_inbound(&h, json!({})).await?;
+    ok(&h, &format!("run('singleStepTransfer', '{c3}', '8002')")).await?;
+    h.wait_for(
+        &format!("seen('connectionCleared', '{c3}') && calls() === 0"),
+        STEP,
+    )
+    .await?;
+    let live = h.eval_js("admin('GET', '/calls')").await?;
+    assert!(
+        live.to_string().contains("8002@test.cc"),
+        "8002 has the customer: {live}"
+    );
+    h.screenshot("3-single-step-transfer").await?;
+    h.assert_no_page_errors().await
+}
+
+#[tokio::test]
+async fn a_supervisor_forces_another_agent() -> Result<()> {
+    let h = Harness::start("sdk_a_supervisor_forces_another_agent").await?;
+    let page = h.add_page("ops.html", PAGE)?;
+    h.goto(&page).await?;
+    let supervisor = h.current_window().await?;
+    let agent = h.open_window().await?;
+    h.goto(&page).await?;
+    login(&h, "5002", "8002").await?;
+    h.switch_to_window(&supervisor).await?;
+    login(&h, "5001", "8001").await?;
+
+    // Force the agent not ready, then ready; it sees its own state events.
+    ok(&h, "run('forceNotReady', '5002@test.cc', '8002@test.cc')").await?;
+    h.switch_to_window(&agent).await?;
+    h.wait_for("seen('agentNotReady')", STEP).await?;
+    h.switch_to_window(&supervisor).await?;
+    ok(&h, "run('forceReady', '5002@test.cc', '8002@test.cc')").await?;
+    h.switch_to_window(&agent).await?;
+    h.wait_for(
+        "events.filter(e => e.eventName === 'agentReady').length === 2",
+        STEP,
+    )
+    .await?;
+
+    // A customer talks to the agent; the supervisor listens, barges in, then drops the agent.
+    let call = h
+        .eval_js("admin('POST', '/calls', {from: '13900000000', to: '8002'})")
+        .await?;
+    let id = call["callId"].as_str().unwrap_or_default().to_owned();
+    h.wait_for(&format!("seen('delivered', '{id}')"), STEP)
+        .await?;
+    ok(&h, &format!("run('answerCall', '{id}')")).await?;
+    h.wait_for(&format!("seen('established', '{id}')"), STEP)
+        .await?;
+    h.switch_to_window(&supervisor).await?;
+    h.eval_js("admin('PUT', '/devices/8001@test.cc/behavior', {answerAfterMs: 200})")
+        .await?;
+    ok(&h, &format!("run('forceListen', '{id}', '8001@test.cc')")).await?;
+    h.wait_for(&format!("seen('established', '{id}')"), STEP)
+        .await?;
+    ok(&h, &format!("run('forceDrop', '8002@test.cc', '{id}')")).await?;
+    h.switch_to_window(&agent).await?;
+    h.wait_for(
+        &format!("seen('connectionCleared', '{id}') && calls() === 0"),
+        STEP,
+    )
+    .await?;
+    h.screenshot("1-agent-dropped").await?;
+
+    // Finally the supervisor logs the agent out.
+    h.switch_to_window(&supervisor).await?;
+    ok(&h, "run('forceLogout', '5002@test.cc', '8002@test.cc')").await?;
+    h.switch_to_window(&agent).await?;
+    h.wait_for("seen('agentLoggedOff') && !wellClient.isLogined()", STEP)
+        .await?;
+    h.screenshot("2-agent-logged-out").await?;
+    h.assert_no_page_errors().await?;
+    h.switch_to_window(&supervisor).await?;
+    h.assert_no_page_errors().await
+}
