@@ -9,6 +9,7 @@ use crate::dist;
 use crate::setup;
 use crate::sim::{self, BackgroundSim};
 use crate::sizes;
+use crate::timing::Timings;
 use crate::workspace::Workspace;
 
 /// Sets up, builds dist, starts the simulator on `port` and waits for it to be stopped.
@@ -20,20 +21,24 @@ pub fn run(ws: &Workspace, port: u16) -> Result<()> {
     }
     let files = dist::run(ws)?;
     sizes::report(ws, &files, false)?;
-    let exe = sim::build(ws)?;
-    let sim = BackgroundSim::start(
-        ws,
-        &exe,
-        port,
-        &[
-            "--www",
-            "www",
-            "--mount",
-            "/dist=dist",
-            "--mount",
-            "/examples=examples",
-        ],
-    )?;
+    let mut t = Timings::new("demo");
+    let exe = t.step("build the simulator", || sim::build(ws))?;
+    let sim = t.step("start the simulator", || {
+        BackgroundSim::start(
+            ws,
+            &exe,
+            port,
+            &[
+                "--www",
+                "www",
+                "--mount",
+                "/dist=dist",
+                "--mount",
+                "/examples=examples",
+            ],
+        )
+    })?;
+    t.print();
     let url = sim.base_url();
     println!(
         "\nwell-client demo\n\
