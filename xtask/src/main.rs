@@ -27,6 +27,7 @@ use crate::workspace::Workspace;
 #[derive(Parser)]
 #[command(
     name = "cargo xtask",
+    bin_name = "cargo xtask",
     about = "Build, test and demo commands of well-client"
 )]
 struct Cli {
