@@ -1,5 +1,6 @@
 //! Call commands: validation, request shapes (as the spec's fixtures show them), auto-answer
 //! and the order in which page code sees events.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

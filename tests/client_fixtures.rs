@@ -1,6 +1,7 @@
 //! Every scenario fixture of the spec, frame by frame, through the whole client on a fresh page
 //! with a UI layer installed: call memory, `isLogined`, the UI hook's events and the innerOn
 //! payloads after each frame, exactly.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,5 +1,6 @@
 //! Nothing the page or the network sends can panic the client: random page calls with random
 //! arguments, random frames, random HTTP answers and random time, in any order.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

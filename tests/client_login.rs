@@ -1,4 +1,5 @@
 //! Login, logout and recover flows of the client, request by request.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,5 +1,6 @@
 //! Session upkeep over injected time: HTTP heartbeat, reconnect, resync, session renewal,
 //! request timeouts.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -5,7 +5,7 @@
 //! events, the innerOn payloads (a `"<raw event>"` placeholder stands for the dispatched raw
 //! event), the raw event itself, and whether the frame was dropped. `peer_event` steps are
 //! frames for another client and are skipped.
-
+#![cfg(not(target_arch = "wasm32"))]
 // A failed expectation is a panic with the step it happened at.
 #![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 

@@ -5,7 +5,7 @@
 //! on random and mutated inputs for a fixed wall-clock budget: 20 s when `CI` is set, 3 s
 //! otherwise, or `STOMP_FUZZ_SECS`. `STOMP_FUZZ_SEED` repeats a run. A failing input is saved
 //! under `tests/fuzz-crashers/stomp/`, whose files are replayed by `saved_inputs_replay`.
-
+#![cfg(not(target_arch = "wasm32"))]
 // Test code: a panic is how a failure is reported.
 #![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 

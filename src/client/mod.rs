@@ -35,11 +35,14 @@
 //! let login = client.invoke("agentLogin", &[well_client::json::parse(
 //!     r#"{"jobNumber":"5001","password":"123456","domain":"test.cc","ext":"8001"}"#).unwrap()], now);
 //! assert!(login.command().is_some());
-//! // The token login request is the first output.
-//! match client.poll_output() {
-//!     Some(Output::Http { request, .. }) => assert_eq!(request.url, "http://127.0.0.1:8088/login"),
-//!     other => panic!("{other:?}"),
+//! // The token login request is among the outputs (the adapter performs them all).
+//! let mut token_login = None;
+//! while let Some(output) = client.poll_output() {
+//!     if let Output::Http { request, .. } = output {
+//!         token_login.get_or_insert(request.url);
+//!     }
 //! }
+//! assert_eq!(token_login.as_deref(), Some("http://127.0.0.1:8088/login"));
 //! ```
 
 mod commands;
