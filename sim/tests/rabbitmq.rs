@@ -56,6 +56,7 @@ impl Rabbit {
                  stomp.listeners.tcp.1 = 127.0.0.1:{stomp}\n\
                  web_stomp.tcp.ip = 127.0.0.1\n\
                  web_stomp.tcp.port = {web_stomp}\n\
+                 web_stomp.ws_path = /mvc/stomp/websocket\n\
                  log.console = true\n"
             ),
         )
@@ -171,8 +172,13 @@ async fn a_call_through_rabbitmq_web_stomp() {
     })
     .await;
 
-    // The SDK's session through Web-STOMP, with its defaults (no host, no login).
-    let ws = format!("ws://127.0.0.1:{}/ws", rabbit.web_stomp);
+    // The SDK's session through Web-STOMP, with its defaults (no host, no login), at the URL the
+    // SDK derives from its configuration: RabbitMQ serves the platform's path.
+    let mut config = well_client::config::Config::default();
+    config.use_preset(well_client::config::find_preset("LOCAL").unwrap());
+    config.event_port = format!(":{}", rabbit.web_stomp);
+    let ws = config.ws_url();
+    assert!(ws.ends_with("/mvc/stomp/websocket"), "{ws}");
     let mut client = StompClient::connect(&ws, SessionConfig::default())
         .await
         .expect("web-stomp");
