@@ -1,7 +1,8 @@
 /*! well-client: drop-in softphone SDK (WebAssembly). https://github.com/well-client/well-client (MIT) */
-// The drop-in classic script: wasm-bindgen's `no-modules` glue, the shim and the wasm (base64)
-// in one IIFE. `window.wellClient` exists when this script has run, so the page's next script
-// can use it (DECISIONS K1). `cargo xtask dist` fills the three placeholders.
+// The drop-in classic script: wasm-bindgen's `no-modules` glue, the shim and the wasm in one
+// IIFE. `window.wellClient` exists when this script has run, so the page's next script can use
+// it (DECISIONS K1). `cargo xtask dist` fills the four placeholders and puts a UTF-8 byte order
+// mark first.
 (function () {
   'use strict';
 
@@ -9,18 +10,22 @@
 
   /*@SHIM@*/
 
-  var WASM_BASE64 = "@WASM_BASE64@";
+  // The wasm, one character per byte (U+0000 to U+00FF: a third smaller under gzip than
+  // base64), and [its length, its checksum]. The byte order mark makes browsers read this file
+  // as UTF-8 whatever the page's charset; a copy re-encoded without it fails the check.
+  var WASM_BYTES = "@WASM_BYTES@";
+  var WASM_CHECK = "@WASM_CHECK@";
 
-  function decodeBase64(text) {
-    if (typeof Uint8Array.fromBase64 === 'function') {
-      return Uint8Array.fromBase64(text);
+  // The bytes of the wasm string, or null when they are not the bytes dist wrote.
+  function decodeWasm(text, check) {
+    var bytes = new Uint8Array(text.length);
+    var sum = 0;
+    for (var i = 0; i < text.length; i++) {
+      var code = text.charCodeAt(i);
+      bytes[i] = code;
+      sum = (Math.imul(sum, 31) + code) | 0;
     }
-    var binary = atob(text);
-    var bytes = new Uint8Array(binary.length);
-    for (var i = 0; i < binary.length; i++) {
-      bytes[i] = binary.charCodeAt(i);
-    }
-    return bytes;
+    return text.length === check[0] && sum >>> 0 === check[1] ? bytes : null;
   }
 
   // Every method exists at once; calls made before the core runs wait in a queue, and their
@@ -62,14 +67,15 @@
     };
   }
 
-  // WebAssembly cannot run here at all (no WebAssembly, or a CSP without 'wasm-unsafe-eval'):
-  // every method still exists; commands reject with reason `unsupported`, the rest give
-  // `undefined`, and one console error names the cause (DECISIONS M1).
-  function installUnsupported(host, cause) {
+  // WebAssembly cannot run here at all (no WebAssembly, or a CSP without 'wasm-unsafe-eval'),
+  // or the file reached the page damaged: every method still exists; commands reject with
+  // reason `unsupported`, the rest give `undefined`, and one console error names the cause and
+  // what to do (`advice`, by default about the CSP) (DECISIONS M1).
+  function installUnsupported(host, cause, advice) {
     var surface = wellClientSurface();
     var hooks = wellClientHooks();
-    var message = 'well-client cannot run in this page: ' + cause +
-      '. With a Content-Security-Policy, script-src must allow \'wasm-unsafe-eval\'.';
+    var message = 'well-client cannot run in this page: ' + cause + '. ' + (advice ||
+      'With a Content-Security-Policy, script-src must allow \'wasm-unsafe-eval\'.');
     function rejecting() {
       var d = hooks.deferred();
       d.settle(false, {
@@ -110,7 +116,13 @@
     installUnsupported(host, 'this browser has no WebAssembly');
     return;
   }
-  var bytes = decodeBase64(WASM_BASE64);
+  var bytes = decodeWasm(WASM_BYTES, WASM_CHECK);
+  if (!bytes) {
+    installUnsupported(host, 'its embedded WebAssembly did not read back intact',
+      'Serve well-client.js byte for byte as built: it must be read as UTF-8, which its ' +
+      'byte order mark ensures; a copy without it, or re-encoded, breaks in non-UTF-8 pages.');
+    return;
+  }
   var module;
   try {
     module = new WebAssembly.Module(bytes);

@@ -1,7 +1,8 @@
 // The drop-in script's start-up paths (DECISIONS K1, M1), with the wasm glue replaced by a
 // stand-in: a synchronous start on the page's own `wellClient`; a browser that refuses the
 // synchronous compile (calls queue and settle once the core runs); a browser that cannot run
-// WebAssembly at all (commands reject with `unsupported`, one console error).
+// WebAssembly at all (commands reject with `unsupported`, one console error); the embedded
+// wasm read back byte for byte, and a damaged copy refused with one clear error.
 // Run: node --test js-shim/test/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,22 +33,35 @@ let wasm_bindgen = (function () {
 })();
 `;
 
-/** The composed drop-in script, as `cargo xtask dist` writes it. */
-function dropIn() {
+/** `[length, checksum]` of `bytes`, as `cargo xtask dist` computes them. */
+function check(bytes) {
+  let sum = 0;
+  for (const byte of bytes) {
+    sum = (Math.imul(sum, 31) + byte) >>> 0;
+  }
+  return [bytes.length, sum];
+}
+
+/**
+ * The composed drop-in script, as `cargo xtask dist` writes it: `text` is the wasm string as
+ * the browser reads it (by default the characters of `bytes`, one per byte).
+ */
+function dropIn(bytes = [0, 0x61, 0x73, 0x6d], text = String.fromCharCode(...bytes)) {
   return classic
     .replace('/*@GLUE@*/', GLUE)
     .replace('/*@SHIM@*/', shim)
-    .replace('"@WASM_BASE64@"', JSON.stringify(Buffer.from('\0asm').toString('base64')));
+    .replace('"@WASM_BYTES@"', JSON.stringify(text))
+    .replace('"@WASM_CHECK@"', JSON.stringify(check(bytes)));
 }
 
-/** Runs the drop-in script in a fresh context with this `WebAssembly`. */
-function load(webAssembly, pageGlobal) {
+/** Runs the drop-in script (by default the one of `dropIn()`) in a fresh context with this
+ * `WebAssembly`. */
+function load(webAssembly, pageGlobal, script = dropIn()) {
   const errors = [];
   const glue = { cores: 0, calls: [] };
   const window = pageGlobal === undefined ? {} : { wellClient: pageGlobal };
   const context = vm.createContext({
     window,
-    atob: (s) => Buffer.from(s, 'base64').toString('binary'),
     Uint8Array,
     console: { error: (...args) => errors.push(args.join(' ')) },
     __glue: glue,
@@ -57,7 +71,7 @@ function load(webAssembly, pageGlobal) {
   if (webAssembly !== undefined) {
     context.WebAssembly = webAssembly;
   }
-  vm.runInContext(dropIn(), context, { filename: 'well-client.js' });
+  vm.runInContext(script, context, { filename: 'well-client.js' });
   return { window, glue, errors };
 }
 
@@ -139,4 +153,31 @@ test('a browser without WebAssembly still gets the global', () => {
   assert.equal(window.wellClient.agentLogin({}).state(), 'rejected');
   assert.equal(errors.length, 1);
   assert.match(errors[0], /no WebAssembly/);
+});
+
+test('every byte of the embedded wasm reads back as itself', () => {
+  const bytes = [...Array(256).keys(), 0, 0x37, 0x0d, 0x0a, 0x22, 0x5c, 0xff];
+  const { glue, errors } = load(compiles, undefined, dropIn(bytes));
+  assert.deepEqual([...glue.syncInit.module.bytes], bytes);
+  assert.equal(glue.cores, 1);
+  assert.deepEqual(errors, []);
+});
+
+test('a drop-in script read in another encoding is refused with one clear error', () => {
+  const bytes = [0, 0x61, 0x73, 0x6d, 0xc3, 0xa9, 0xe4, 0xb8, 0xad];
+  // What the UTF-8 text of bytes from 0x80 becomes when a GBK page decodes it: other
+  // characters, fewer of them.
+  const asGbk = String.fromCharCode(0, 0x61, 0x73, 0x6d) + '脙漏盲赂\u00ad';
+  // Same length, one character changed (a transcoder that maps bytes it does not know).
+  const substituted = String.fromCharCode(0, 0x61, 0x73, 0x6d, 0xc3, 0xa9, 0xe4, 0x3f, 0xad);
+  for (const text of [asGbk, substituted]) {
+    const { window, glue, errors } = load(compiles, undefined, dropIn(bytes, text));
+    assert.equal(glue.cores, 0);
+    assert.equal(glue.syncInit, undefined);
+    assert.equal(window.wellClient.agentLogin({}).state(), 'rejected');
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /did not read back intact/);
+    assert.match(errors[0], /byte order mark/);
+    assert.doesNotMatch(errors[0], /wasm-unsafe-eval/);
+  }
 });

@@ -2,8 +2,8 @@
 //! things we ship from it and the JS shim in `js-shim/`:
 //!
 //! - `dist/well-client.js`, the drop-in classic script: wasm-bindgen's `no-modules` glue, the
-//!   shim and the optimized wasm as base64, so the page's next script can use `wellClient`
-//!   synchronously;
+//!   shim and the optimized wasm as a string with one character per byte (see
+//!   [`wasm_literal`]), so the page's next script can use `wellClient` synchronously;
 //! - `dist/npm/`, the npm package: wasm-bindgen's `web` glue, the optimized wasm file, the
 //!   shim as an ES module, the entry point, its types and `package.json`.
 
@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{anyhow, bail, Context, Result};
-use base64::Engine;
 
 use crate::cmd;
 use crate::setup::{WASM_OPT, WASM_TARGET};
@@ -23,8 +22,15 @@ use crate::workspace::Workspace;
 const GLUE_MARKER: &str = "/*@GLUE@*/";
 /// The line of `js-shim/classic.js` replaced by `js-shim/shim.js`.
 const SHIM_MARKER: &str = "/*@SHIM@*/";
-/// The string literal of `js-shim/classic.js` replaced by the wasm as a base64 literal.
-const WASM_MARKER: &str = "@WASM_BASE64@";
+/// The string literal of `js-shim/classic.js` replaced by the wasm (see [`wasm_literal`]).
+const WASM_MARKER: &str = "@WASM_BYTES@";
+/// The string literal of `js-shim/classic.js` replaced by `[length, checksum]` of the wasm
+/// (see [`wasm_check`]), which the script checks before compiling.
+const CHECK_MARKER: &str = "@WASM_CHECK@";
+/// The drop-in script starts with a UTF-8 byte order mark: for a classic script it wins over
+/// the page's charset (CRM pages are often GBK) and the server's, so the wasm string, which
+/// has characters up to U+00FF, reads back as the bytes it was made of.
+const UTF8_BOM: char = '\u{feff}';
 /// What wasm-bindgen writes beside its glue, and what wasm-opt makes of it.
 const BG_WASM: &str = "well_client_bg.wasm";
 const OPT_WASM: &str = "well_client_bg.opt.wasm";
@@ -263,13 +269,19 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Fills the three placeholders of the classic template. Each must appear exactly once, and
-/// only the template is searched, never the text put in.
+/// Fills the four placeholders of the classic template and puts the byte order mark first.
+/// Each placeholder must appear exactly once, and only the template is searched, never the
+/// text put in.
 fn compose_classic(template: &str, glue: &str, shim: &str, wasm: &[u8]) -> Result<String> {
-    let base64 = base64::engine::general_purpose::STANDARD.encode(wasm);
-    let literals = [format!("\"{WASM_MARKER}\""), format!("'{WASM_MARKER}'")];
-    let (mut glues, mut shims, mut wasms) = (0, 0, 0);
-    let mut out = String::with_capacity(template.len() + glue.len() + shim.len() + base64.len());
+    let wasm_text = wasm_literal(wasm);
+    let (length, checksum) = wasm_check(wasm);
+    let check_text = format!("[{length}, {checksum}]");
+    let literals = |marker: &str| [format!("\"{marker}\""), format!("'{marker}'")];
+    let (wasm_literals, check_literals) = (literals(WASM_MARKER), literals(CHECK_MARKER));
+    let (mut glues, mut shims, mut wasms, mut checks) = (0, 0, 0, 0);
+    let mut out =
+        String::with_capacity(template.len() + glue.len() + shim.len() + wasm_text.len() + 3);
+    out.push(UTF8_BOM);
     for line in template.split_inclusive('\n') {
         let content = line.trim();
         if content == GLUE_MARKER {
@@ -278,9 +290,12 @@ fn compose_classic(template: &str, glue: &str, shim: &str, wasm: &[u8]) -> Resul
         } else if content == SHIM_MARKER {
             shims += 1;
             push_block(&mut out, shim);
-        } else if let Some(literal) = literals.iter().find(|l| line.contains(l.as_str())) {
+        } else if let Some(literal) = wasm_literals.iter().find(|l| line.contains(l.as_str())) {
             wasms += line.matches(literal.as_str()).count();
-            out += &line.replace(literal.as_str(), &format!("\"{base64}\""));
+            out += &line.replace(literal.as_str(), &wasm_text);
+        } else if let Some(literal) = check_literals.iter().find(|l| line.contains(l.as_str())) {
+            checks += line.matches(literal.as_str()).count();
+            out += &line.replace(literal.as_str(), &check_text);
         } else {
             out += line;
         }
@@ -289,6 +304,7 @@ fn compose_classic(template: &str, glue: &str, shim: &str, wasm: &[u8]) -> Resul
         (glues, format!("a line `{GLUE_MARKER}`")),
         (shims, format!("a line `{SHIM_MARKER}`")),
         (wasms, format!("the string literal \"{WASM_MARKER}\"")),
+        (checks, format!("the string literal \"{CHECK_MARKER}\"")),
     ] {
         match count {
             1 => {}
@@ -297,6 +313,40 @@ fn compose_classic(template: &str, glue: &str, shim: &str, wasm: &[u8]) -> Resul
         }
     }
     Ok(out)
+}
+
+/// The wasm as a JavaScript string literal with one character per byte, U+0000 to U+00FF,
+/// which the script turns back into bytes with `charCodeAt`. Only what a string literal cannot
+/// hold is escaped: the quote, the backslash, CR and LF; NUL too, as `\0`, or `\x00` before a
+/// digit (where `\0` would be an octal escape, a syntax error in strict code). Under gzip this
+/// costs about 1.06 times the wasm's own compressed size, where base64 costs 1.30 times.
+fn wasm_literal(wasm: &[u8]) -> String {
+    // Bytes from 0x80 take two bytes of UTF-8; escapes take two to four.
+    let mut out = String::with_capacity(wasm.len() * 3 / 2 + 2);
+    out.push('"');
+    for (i, &byte) in wasm.iter().enumerate() {
+        match byte {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            0 if wasm.get(i + 1).is_some_and(u8::is_ascii_digit) => out.push_str("\\x00"),
+            0 => out.push_str("\\0"),
+            _ => out.push(char::from(byte)),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The wasm's length and checksum (`sum = sum * 31 + byte`, modulo 2^32), which the script
+/// recomputes from the characters it decoded: a file that was read in another encoding than
+/// UTF-8 fails the check with one clear error instead of a compile error about bad bytes.
+fn wasm_check(wasm: &[u8]) -> (usize, u32) {
+    let checksum = wasm.iter().fold(0u32, |sum, &byte| {
+        sum.wrapping_mul(31).wrapping_add(u32::from(byte))
+    });
+    (wasm.len(), checksum)
 }
 
 /// Appends a block of code as whole lines.
@@ -397,11 +447,45 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 mod tests {
     use super::*;
 
-    const TEMPLATE: &str =
-        "(function () {\n  /*@GLUE@*/\n  var bytes = \"@WASM_BASE64@\";\n/*@SHIM@*/\n})();\n";
+    const TEMPLATE: &str = "(function () {\n  /*@GLUE@*/\n  var bytes = \"@WASM_BYTES@\";\n  \
+         var check = \"@WASM_CHECK@\";\n/*@SHIM@*/\n})();\n";
+
+    /// What a JavaScript engine makes of a double-quoted literal that uses only the escapes
+    /// `wasm_literal` writes.
+    fn js_string_value(literal: &str) -> Vec<u32> {
+        let inner = literal
+            .strip_prefix('"')
+            .unwrap()
+            .strip_suffix('"')
+            .unwrap();
+        let mut chars = inner.chars();
+        let mut out = Vec::new();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                assert!(c != '"' && c != '\n' && c != '\r', "unescaped {c:?}");
+                out.push(u32::from(c));
+                continue;
+            }
+            match chars.next().unwrap() {
+                'n' => out.push(10),
+                'r' => out.push(13),
+                '0' => {
+                    let next = chars.clone().next();
+                    assert!(!next.is_some_and(|d| d.is_ascii_digit()), "octal escape");
+                    out.push(0);
+                }
+                'x' => {
+                    let hex: String = chars.by_ref().take(2).collect();
+                    out.push(u32::from_str_radix(&hex, 16).unwrap());
+                }
+                other => out.push(u32::from(other)),
+            }
+        }
+        out
+    }
 
     #[test]
-    fn classic_template_gets_glue_shim_and_base64_wasm() {
+    fn classic_template_gets_glue_shim_and_the_wasm_as_one_character_per_byte() {
         let out = compose_classic(
             TEMPLATE,
             "let wasm_bindgen;",
@@ -409,23 +493,53 @@ mod tests {
             b"\0asm",
         )
         .unwrap();
+        let sum = [0u32, 0x61, 0x73, 0x6d]
+            .iter()
+            .fold(0u32, |s, b| s.wrapping_mul(31).wrapping_add(*b));
         assert_eq!(
             out,
-            "(function () {\nlet wasm_bindgen;\n  var bytes = \"AGFzbQ==\";\nfunction shim() {}\n})();\n"
+            format!(
+                "\u{feff}(function () {{\nlet wasm_bindgen;\n  var bytes = \"\\0asm\";\n  \
+                 var check = [4, {sum}];\nfunction shim() {{}}\n}})();\n"
+            )
         );
     }
 
     #[test]
-    fn single_quoted_wasm_literal_is_accepted() {
-        let template = TEMPLATE.replace("\"@WASM_BASE64@\"", "'@WASM_BASE64@'");
+    fn every_byte_reads_back_as_itself() {
+        let mut wasm: Vec<u8> = (0..=255).collect();
+        wasm.extend_from_slice(b"\x007\0\0\"\\\r\n\xff");
+        let literal = wasm_literal(&wasm);
+        let expected: Vec<u32> = wasm.iter().map(|&b| u32::from(b)).collect();
+        assert_eq!(js_string_value(&literal), expected);
+        assert!(literal.contains("\\x007\\0\\0"), "{literal}");
+        // One character per byte: bytes from 0x80 are two bytes of UTF-8, escapes two to four.
+        assert!(literal.len() < wasm.len() * 2 + 20);
+    }
+
+    #[test]
+    fn the_check_is_the_length_and_a_checksum_that_sees_order() {
+        assert_eq!(wasm_check(b""), (0, 0));
+        assert_eq!(wasm_check(b"\x01\x02"), (2, 31 + 2));
+        assert_ne!(wasm_check(b"ab").1, wasm_check(b"ba").1);
+        let big = vec![0xffu8; 100_000];
+        assert_eq!(wasm_check(&big).0, 100_000);
+    }
+
+    #[test]
+    fn single_quoted_literals_are_accepted() {
+        let template = TEMPLATE
+            .replace("\"@WASM_BYTES@\"", "'@WASM_BYTES@'")
+            .replace("\"@WASM_CHECK@\"", "'@WASM_CHECK@'");
         let out = compose_classic(&template, "", "", b"x").unwrap();
-        assert!(out.contains("var bytes = \"eA==\";"), "{out}");
+        assert!(out.contains("var bytes = \"x\";"), "{out}");
+        assert!(out.contains("var check = [1, 120];"), "{out}");
     }
 
     #[test]
     fn inserted_text_is_not_searched_for_placeholders() {
-        let out = compose_classic(TEMPLATE, "/*@SHIM@*/\n\"@WASM_BASE64@\"", "", b"").unwrap();
-        assert!(out.contains("/*@SHIM@*/\n\"@WASM_BASE64@\"\n"), "{out}");
+        let out = compose_classic(TEMPLATE, "/*@SHIM@*/\n\"@WASM_BYTES@\"", "", b"").unwrap();
+        assert!(out.contains("/*@SHIM@*/\n\"@WASM_BYTES@\"\n"), "{out}");
     }
 
     #[test]
@@ -448,11 +562,19 @@ mod tests {
         let marker_inside_a_line = TEMPLATE.replace("  /*@GLUE@*/", "x(); /*@GLUE@*/");
         assert!(compose_classic(&marker_inside_a_line, "", "", b"").is_err());
 
-        let unquoted = TEMPLATE.replace("\"@WASM_BASE64@\"", "@WASM_BASE64@");
+        let unquoted = TEMPLATE.replace("\"@WASM_BYTES@\"", "@WASM_BYTES@");
         let err = compose_classic(&unquoted, "", "", b"").unwrap_err();
         assert!(
             err.to_string()
-                .contains("no placeholder the string literal"),
+                .contains("no placeholder the string literal \"@WASM_BYTES@\""),
+            "{err}"
+        );
+
+        let no_check = TEMPLATE.replace("\"@WASM_CHECK@\"", "null");
+        let err = compose_classic(&no_check, "", "", b"").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("no placeholder the string literal \"@WASM_CHECK@\""),
             "{err}"
         );
     }
