@@ -23,9 +23,10 @@ use web_support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The heart-beat interval both sides end up with: the client offers 10 s both ways, and STOMP
-/// takes the larger of the two offers.
-const HEART_BEAT_MS: u32 = 10_000;
+/// The heart-beat interval both sides end up with: the client offers 1 s both ways
+/// (`setConfig({stomp: {heartBeat}})`), `cargo xtask test` starts the simulator with
+/// `--heart-beat 1000,1000`, and STOMP takes the larger of the two offers.
+const HEART_BEAT_MS: u32 = 1_000;
 /// The simulator closes a client silent for three heart-beat intervals.
 const SIM_SILENCE_INTERVALS: u32 = 3;
 const EVENT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -127,6 +128,7 @@ fn client_for_sim() -> Client {
             "TPI": tpi,
             "protocol": "http://",
             "wsProtocol": "ws://",
+            "stomp": { "heartBeat": [HEART_BEAT_MS, HEART_BEAT_MS] },
         }])
         .to_string(),
     );

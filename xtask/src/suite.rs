@@ -255,7 +255,13 @@ fn package(ws: &Workspace) -> Result<()> {
 
 fn browser(ws: &Workspace) -> Result<()> {
     let exe = sim::build(ws)?;
-    let sim = BackgroundSim::start(ws, &exe, sim::port_preferring(BROWSER_SIM_PORT)?, &[])?;
+    // Short heart-beats, so the test that waits through several of them takes seconds.
+    let sim = BackgroundSim::start(
+        ws,
+        &exe,
+        sim::port_preferring(BROWSER_SIM_PORT)?,
+        &["--heart-beat", "1000,1000"],
+    )?;
     let test_server = format!("127.0.0.1:{}", sim::free_port()?);
     let timeout = std::env::var("WASM_BINDGEN_TEST_TIMEOUT")
         .unwrap_or_else(|_| BROWSER_TEST_TIMEOUT_SECS.to_owned());
