@@ -6,8 +6,10 @@
 //! - `dist` builds the drop-in `dist/well-client.js` and the npm package in `dist/npm/`;
 //! - `test` runs every check CI runs, in order, failing fast;
 //! - `demo` serves the demo softphone from the simulator until Ctrl-C;
-//! - `bench-size` tracks the size of what we ship against the library it replaces.
+//! - `bench` measures size and speed against the library it replaces (`bench-size`: size
+//!   only).
 
+mod bench;
 mod cmd;
 mod demo;
 mod dist;
@@ -18,9 +20,10 @@ mod suite;
 mod timing;
 mod workspace;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use crate::workspace::Workspace;
 
@@ -51,8 +54,20 @@ enum Command {
         #[arg(long, default_value_t = 8088)]
         port: u16,
     },
-    /// Build dist and report its sizes against the original jQuery + STOMP + well-client.js.
-    BenchSize,
+    /// Build dist and print its sizes and the event path's speed, natively and in headless
+    /// Chromium; with the original's files, theirs too and the ratios.
+    Bench(Original),
+    /// Build dist and print its sizes only (the first table of `bench`).
+    BenchSize(Original),
+}
+
+/// The original library to measure against.
+#[derive(Args)]
+struct Original {
+    /// Directory holding well-client.js 1.3.7 and the jquery-1.11.3.min.js and stomp.min.js
+    /// it loads with (default: $WELL_ORIGINAL_DIR); without it only ours is measured.
+    #[arg(long, value_name = "DIR")]
+    original: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -69,7 +84,12 @@ fn main() -> ExitCode {
         Command::Dist => dist::run(&ws).and_then(|files| sizes::report(&ws, &files, false)),
         Command::Test(selection) => suite::run(&ws, &selection),
         Command::Demo { port } => demo::run(&ws, port),
-        Command::BenchSize => dist::run(&ws).and_then(|files| sizes::report(&ws, &files, true)),
+        Command::Bench(Original { original }) => {
+            bench::original_dir(original).and_then(|dir| bench::run(&ws, dir.as_deref()))
+        }
+        Command::BenchSize(Original { original }) => {
+            bench::original_dir(original).and_then(|dir| bench::size(&ws, dir.as_deref()))
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
