@@ -12,7 +12,8 @@ import vm from 'node:vm';
 const classic = readFileSync(new URL('../classic.js', import.meta.url), 'utf8');
 const shim = readFileSync(new URL('../shim.js', import.meta.url), 'utf8');
 
-/** A stand-in for wasm-bindgen's no-modules glue: `wasm_bindgen` with `initSync` and `Core`. */
+/** A stand-in for wasm-bindgen's no-modules glue: `wasm_bindgen` with `initSync` and a `Core`
+ * that answers every call with a value, and `agentLogin` with a command it settles at once. */
 const GLUE = `
 let wasm_bindgen = (function () {
   const started = globalThis.__glue;
@@ -22,12 +23,21 @@ let wasm_bindgen = (function () {
   }
   init.initSync = function (options) { started.syncInit = options; };
   init.Core = class {
-    constructor(host, hooks) { this.hooks = hooks; started.cores += 1; }
-    invoke(name, args) {
+    constructor() { started.cores += 1; this.steps = []; }
+    setUi() {}
+    setTime() {}
+    invoke(name, argsText) {
+      const args = argsText === '' ? [] : argsText.split('\\n').map((line) => JSON.parse(line));
       started.calls.push([name, ...args]);
-      if (name === 'agentLogin') { const d = this.hooks.deferred(); d.settle(true, 'logged in'); return d.promise; }
-      return 'value of ' + name;
+      if (name === 'agentLogin') {
+        this.steps.push(JSON.stringify(['settle', 1, true, 'logged in']));
+        return '["command",1]';
+      }
+      return JSON.stringify(['value', 'value of ' + name]);
     }
+    poll() { return this.steps.shift(); }
+    deadline() { return undefined; }
+    statusClock() { return undefined; }
   };
   return init;
 })();
@@ -59,9 +69,13 @@ function dropIn(bytes = [0, 0x61, 0x73, 0x6d], text = String.fromCharCode(...byt
 function load(webAssembly, pageGlobal, script = dropIn()) {
   const errors = [];
   const glue = { cores: 0, calls: [] };
-  const window = pageGlobal === undefined ? {} : { wellClient: pageGlobal };
+  const window = { addEventListener() {} };
+  if (pageGlobal !== undefined) {
+    window.wellClient = pageGlobal;
+  }
   const context = vm.createContext({
     window,
+    performance,
     Uint8Array,
     console: { error: (...args) => errors.push(args.join(' ')) },
     __glue: glue,

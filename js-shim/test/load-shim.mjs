@@ -1,15 +1,16 @@
 // Loads js-shim/shim.js the way the drop-in script does (as plain script text) into a fresh
-// context, and returns its top-level functions.
+// context (with `performance`, as browsers and node have it, and `globals`), and returns its
+// top-level functions.
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 
 export const shimPath = new URL('../shim.js', import.meta.url);
 
 export function loadShim(globals = {}) {
-  const context = vm.createContext({ ...globals });
+  const context = vm.createContext({ performance, ...globals });
   const source = readFileSync(shimPath, 'utf8');
   vm.runInContext(
-    `${source}\n;globalThis.__shim = { Deferred, createWellClient, wellClientHooks, wellClientSurface };`,
+    `${source}\n;globalThis.__shim = { Deferred, createWellClient, wellClientAdapter, wellClientHooks, wellClientSurface };`,
     context,
     { filename: 'shim.js' }
   );

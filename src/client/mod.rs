@@ -48,6 +48,7 @@
 mod commands;
 mod dispatch;
 mod flows;
+pub mod stored;
 mod surface;
 
 pub use dispatch::{HandlerId, Registry, Target};

@@ -1,6 +1,6 @@
-//! Helpers of the browser tests: a page-side client made of the adapter's `Core`, a plain host
-//! object that records what it is given, and the shim's Deferreds; small JavaScript snippets; and
-//! waiting without blocking the page.
+//! Helpers of the browser tests: a page-side client made of the adapter's `Core` and the shim's
+//! browser side (`wellClientAdapter`), a plain host object that records what it is given, and
+//! the shim's Deferreds; small JavaScript snippets; and waiting without blocking the page.
 #![allow(dead_code)]
 
 use std::time::Duration;
@@ -11,7 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use well_client::web::Core;
 
-/// The shim, so the tests settle the same Deferreds pages get.
+/// The shim, so the tests run the same browser side and settle the same Deferreds pages get.
 const SHIM: &str = include_str!("../../js-shim/shim.js");
 
 /// Runs a JavaScript function body and returns its value.
@@ -80,8 +80,9 @@ pub fn state(deferred: &JsValue) -> String {
     state.call0(deferred).unwrap().as_string().unwrap()
 }
 
-/// A client as a page has it: the adapter's `Core`, a host object recording `exports`,
-/// `onLog` and the notifier, and the shim's hooks.
+/// A client as a page has it: the adapter's `Core` driven by the shim's `wellClientAdapter`
+/// (`core`: its `invoke(name, args)` is what every `wellClient` method calls), a host object
+/// recording `exports`, `onLog` and the notifier, and the shim's hooks.
 pub struct Client {
     pub host: JsValue,
     pub core: JsValue,
@@ -95,10 +96,30 @@ impl Client {
             host.onLog = function (m) { this.logs.push(m); };
             return host;
         "#);
-        let hooks = Function::new_no_args(&[SHIM, "\nreturn wellClientHooks();"].concat())
-            .call0(&JsValue::NULL)
+        let shim = Function::new_no_args(
+            &[
+                SHIM,
+                "\nreturn {adapter: wellClientAdapter, hooks: wellClientHooks()};",
+            ]
+            .concat(),
+        )
+        .call0(&JsValue::NULL)
+        .unwrap();
+        let adapter: Function = Reflect::get(&shim, &"adapter".into())
+            .unwrap()
+            .unchecked_into();
+        let hooks = Reflect::get(&shim, &"hooks".into()).unwrap();
+        // The shim makes its own `Core`s, as it does from wasm-bindgen's module: hand it the
+        // class (the constructor of an instance's prototype).
+        let instance = JsValue::from(Core::new(0.0, false, None, None));
+        let class = Reflect::get(
+            &js_sys::Object::get_prototype_of(&instance),
+            &"constructor".into(),
+        )
+        .unwrap();
+        let core = adapter
+            .call3(&JsValue::NULL, &class, &host, &hooks)
             .unwrap();
-        let core = JsValue::from(Core::new(host.clone(), hooks));
         let client = Client { host, core };
         // Dialogs go to the host instead of blocking the headless browser.
         let notify = js_fn(
@@ -111,7 +132,7 @@ impl Client {
         client
     }
 
-    /// `wellClient[name](...args)`, through `Core.invoke` as the shim calls it.
+    /// `wellClient[name](...args)`, through the adapter's `invoke` as the shim calls it.
     pub fn call(&self, name: &str, args: &[JsValue]) -> JsValue {
         let invoke: Function = Reflect::get(&self.core, &"invoke".into())
             .unwrap()
