@@ -110,11 +110,14 @@ impl Request {
 
     /// Whether this request carries the login password (never logged).
     pub fn is_secret(&self) -> bool {
+        // A byte-window search, not `str::contains` (see `model::devices::is_internal_number`).
+        const PASSWORD_KEY: &[u8] = b"\"password\"";
         self.header("Content-Type") == Some(FORM_CONTENT_TYPE)
-            || self
-                .body
-                .as_deref()
-                .is_some_and(|b| b.contains("\"password\""))
+            || self.body.as_deref().is_some_and(|b| {
+                b.as_bytes()
+                    .windows(PASSWORD_KEY.len())
+                    .any(|w| w == PASSWORD_KEY)
+            })
     }
 }
 

@@ -798,7 +798,7 @@ impl Client {
                         self.socket.phase = Phase::None;
                     } else if was != Phase::None {
                         let mut text = String::from("websocket disconnect: ");
-                        text.push_str(&reason.to_string());
+                        text.push_str(reason.as_str());
                         self.queue_log(LogKind::Log, &text);
                         self.socket_failed(now);
                     }
@@ -1002,7 +1002,7 @@ impl Client {
         let ctx = context(&self.env, &self.config, now);
         if let Err(e) = self.model.handle_message(text, &ctx, &mut effects) {
             let mut line = String::from("dropped an event: ");
-            line.push_str(&e.to_string());
+            line.push_str(e.as_str());
             self.queue_log(LogKind::Error, &line);
         }
         self.apply_effects(effects, now);

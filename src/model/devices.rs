@@ -14,7 +14,10 @@ pub fn is_internal_number(number: &str) -> bool {
             .as_bytes()
             .get(1..4)
             .is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    extension || number.contains("902138784800") || number.contains("902138834600")
+    // Compared as byte windows, not with `str::contains`: its two-way searcher and the
+    // slicing checks behind it are some 3 KB of wasm for two fixed needles.
+    let contains = |needle: &[u8]| number.as_bytes().windows(needle.len()).any(|w| w == needle);
+    extension || contains(b"902138784800") || contains(b"902138834600")
 }
 
 /// Whether `device` is outside the call center (1.3.7's `isOutDeviceId`).

@@ -104,6 +104,16 @@ pub enum EventError {
     NotAnObject,
 }
 
+impl EventError {
+    /// The message without its details, as a static text (logged without `core::fmt`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            EventError::Json(_) => "event is not JSON",
+            EventError::NotAnObject => "event is not a JSON object",
+        }
+    }
+}
+
 /// Fields of server internals that 1.3.7 deleted before dispatch (§4.2 step 2).
 const STRIPPED: [&str; 3] = ["params", "_type", "topics"];
 
@@ -420,6 +430,14 @@ mod tests {
     use super::test_support::*;
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_static_event_error_texts_begin_the_display_texts() {
+        let json = EventError::Json(crate::json::ParseError::UnexpectedEnd);
+        for error in [json, EventError::NotAnObject] {
+            assert!(error.to_string().starts_with(error.as_str()), "{error}");
+        }
+    }
 
     fn handle(model: &mut Model, body: &str) -> (Result<(), EventError>, Vec<Effect>) {
         let mut out = Vec::new();

@@ -12,14 +12,30 @@ use super::{agent_mode_event, agent_state_ui, log, text, ui, Effect, EventContex
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ClientStateError {
     /// No `agent` object.
-    #[error("client state has no agent")]
     NoAgent,
     /// `agent.agentMode` is missing or not a string.
-    #[error("client state has no agentMode")]
     NoAgentMode,
     /// `agent.activeCall` is there but lacks a string `callId`, `ani`, `dnis` or `state`.
-    #[error("client state's activeCall lacks callId, ani, dnis or state")]
     BadActiveCall,
+}
+
+impl ClientStateError {
+    /// The message, as a static text (logged without `core::fmt`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ClientStateError::NoAgent => "client state has no agent",
+            ClientStateError::NoAgentMode => "client state has no agentMode",
+            ClientStateError::BadActiveCall => {
+                "client state's activeCall lacks callId, ani, dnis or state"
+            }
+        }
+    }
+}
+
+impl core::fmt::Display for ClientStateError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// `activeCall.state`, as far as the model acts on it.
@@ -152,8 +168,11 @@ fn read_active_call(call: &Value) -> Option<ActiveCall<'_>> {
 }
 
 fn refused(out: &mut Vec<Effect>, what: &str, error: &ClientStateError) {
-    let reason = error.to_string();
-    log(out, true, &[what, ": ", &reason, ", nothing changed"]);
+    log(
+        out,
+        true,
+        &[what, ": ", error.as_str(), ", nothing changed"],
+    );
 }
 
 impl Model {

@@ -140,6 +140,19 @@ pub enum CloseReason {
     Library(SessionError),
 }
 
+impl CloseReason {
+    /// Who ended the session and why, without details, as a static text (logged without
+    /// `core::fmt`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CloseReason::User => "disconnected",
+            CloseReason::Remote(RemoteClose::Error { .. }) => "server error",
+            CloseReason::Remote(RemoteClose::SocketClosed) => "socket closed by peer",
+            CloseReason::Library(error) => error.as_str(),
+        }
+    }
+}
+
 /// How the server ended a session.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RemoteClose {
@@ -178,6 +191,20 @@ pub enum SessionError {
     /// client command, a second `CONNECTED`).
     #[error("unexpected {0} frame")]
     UnexpectedFrame(Command),
+}
+
+impl SessionError {
+    /// The message without its details, as a static text (logged without `core::fmt`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SessionError::Decode(_) => "undecodable data from server",
+            SessionError::ConnectTimeout => "no CONNECTED frame within the connect timeout",
+            SessionError::HeartBeatTimeout => "server silent past its heart-beat interval",
+            SessionError::UnsupportedVersion(_) => "server chose unsupported STOMP version",
+            SessionError::BadHeartBeat(_) => "malformed heart-beat header",
+            SessionError::UnexpectedFrame(_) => "unexpected frame",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -591,6 +618,34 @@ mod tests {
         assert_eq!(closes.len(), 1, "{closes:?}");
         assert_eq!(s.state(), State::Closed);
         closes.remove(0)
+    }
+
+    #[test]
+    fn the_static_close_texts_are_the_display_texts_without_details() {
+        let reasons = [
+            CloseReason::User,
+            CloseReason::Remote(RemoteClose::Error {
+                message: Some("bye".into()),
+                body: String::new(),
+            }),
+            CloseReason::Remote(RemoteClose::SocketClosed),
+            CloseReason::Library(SessionError::Decode(DecodeError::MissingNul)),
+            CloseReason::Library(SessionError::ConnectTimeout),
+            CloseReason::Library(SessionError::HeartBeatTimeout),
+            CloseReason::Library(SessionError::UnsupportedVersion("9".into())),
+            CloseReason::Library(SessionError::BadHeartBeat("x".into())),
+            CloseReason::Library(SessionError::UnexpectedFrame(Command::Connected)),
+        ];
+        for reason in reasons {
+            let full = reason.to_string();
+            // The frame's command sits mid-sentence: "unexpected CONNECTED frame".
+            let without_command = full.replacen("unexpected CONNECTED", "unexpected", 1);
+            assert!(
+                without_command.starts_with(reason.as_str()),
+                "{full} / {}",
+                reason.as_str()
+            );
+        }
     }
 
     #[test]
