@@ -88,10 +88,8 @@ pub fn run(ws: &Workspace, original: Option<&Path>) -> Result<()> {
     t.print();
     println!("\n## Size\n{size}");
     println!("## Event path, native (cargo bench --bench event_path)\n\n{native}");
+    // Without the original, the browser benchmark's report ends by saying how to add it.
     println!("## Event path, browser (e2e/tests/{BROWSER_BENCH}.rs)\n\n{browser}");
-    if original.is_none() {
-        println!("{}", how_to_compare());
-    }
     Ok(())
 }
 
