@@ -356,34 +356,36 @@ pub fn write_string(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(s.len() + 2);
     out.push('"');
-    // Copy runs that need no escape in one go; escapes are all ASCII, so a run boundary is
-    // always a char boundary.
-    let mut run = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..=0x1f => "",
-            _ => continue,
+    let mut rest = s;
+    // Copy the runs between escapes in one go; escapes are all ASCII, so a run ends on a char
+    // boundary.
+    while let Some(at) = rest
+        .bytes()
+        .position(|b| b < 0x20 || b == b'"' || b == b'\\')
+    {
+        let (run, tail) = rest.split_at_checked(at).unwrap_or((rest, ""));
+        out.push_str(run);
+        let Some(&b) = tail.as_bytes().first() else {
+            break;
         };
-        out.push_str(s.get(run..i).unwrap_or(""));
-        if escape.is_empty() {
-            out.push_str("\\u00");
-            out.push(char::from(
-                HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
-            ));
-            out.push(char::from(
-                HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
-            ));
-        } else {
-            out.push_str(escape);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
+                out.push_str("\\u00");
+                for nibble in [b >> 4, b & 15] {
+                    out.push(char::from(
+                        HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+                    ));
+                }
+            }
         }
-        run = i + 1;
+        rest = tail.get(1..).unwrap_or("");
     }
-    out.push_str(s.get(run..).unwrap_or(""));
+    out.push_str(rest);
     out.push('"');
 }
 

@@ -5,16 +5,45 @@
 //! The JavaScript shim (`js-shim/shim.js`, `wellClientAdapter`) holds the browser side: it
 //! turns each browser input (a page call, a WebSocket event, a `fetch` result, the timer, a
 //! click on a click-to-dial element, `postMessage`, `pagehide`) into one call of a `Core`
-//! method, stamped with the time it read just before (`setTime`); then it drains [`Core::poll`]
-//! and performs each step (see `steps` for what they are), and arms one timer for
-//! [`Core::deadline`]. The browser effects run in JavaScript because each browser method a
-//! wasm module imports costs a glue function and an import shim, and the page's effects are
-//! plain: open a socket, send a frame, `fetch`, write a cookie, call a handler. What to do,
-//! and when, is decided here, by the core.
+//! method, stamped with the time it read just before (`setTime`); then it drains `poll` and
+//! performs each step (see `steps` for what they are), and arms one timer for `deadline`. The
+//! browser effects run in JavaScript because each browser method a wasm module imports costs a
+//! glue function and an import shim, and the page's effects are plain: open a socket, send a
+//! frame, `fetch`, write a cookie, call a handler. What to do, and when, is decided here, by
+//! the core.
 //!
 //! Page functions (event handlers, the Deferreds' settle functions, the notifier) stay in
-//! JavaScript: the core knows handlers by the ids the shim gives them, and commands by the ids
-//! it gives them itself.
+//! JavaScript: the core knows handlers by the ids the shim gives them (from 1), and commands by
+//! the ids it gives them itself.
+//!
+//! The methods, in the order of the class:
+//!
+//! * `new Core(seed, securePage, storedSessionId, cookies)`: a seed for the reconnect jitter
+//!   (below 2^53), whether the page is served over https, and what the page kept from before
+//!   (`sessionStorage`'s copy of the session id, or `null`, and the text of `document.cookie`);
+//! * `setUi(installed)`: whether the page has a UI layer now (`wellClient.ui.main` is a
+//!   function), set before every input and every drain, since a page may install one at any
+//!   time; `setTime(performance.now(), Date.now(), getTimezoneOffset())`: the time of the next
+//!   input (`performance.now()` never goes backwards, as the core requires);
+//! * page calls: `invoke(name, args)` runs a `wellClient` method; `args` is the JSON text of
+//!   each argument, one per line (JSON text has no raw line breaks), and an argument that is not
+//!   valid JSON is `null`; it returns `["value", v]`, `["command", id]` (whose Deferred settles
+//!   through a `settle` step) or `["undefined"]`. `register(method, name, id)` registers handler
+//!   `id` for `on`, `innerOn`, `addEventListener` or `once` and returns the handler it replaced
+//!   (0 for none); `unregister(name, ids)` removes `removeEventListener`'s registrations and
+//!   returns those removed; `isRegistered(id)` tells the shim when to let a function go;
+//!   `handlerFailed(what, error)` and `report(error, text)` (a misuse the shim noticed) are
+//!   told through `onLog`;
+//! * browser inputs: `wsOpen`, `wsText`, `wsBinary`, `wsClose` (a close, an error, or a socket
+//!   that could not be made), `http(request, status, statusText, body)`, `httpFailed` (no
+//!   answer), `timeout`, `confirm(dialog, accepted)`, `click(text, dataWellNumber)`,
+//!   `postMessage(origin, data)` and `unload`;
+//! * outputs: `poll()` gives the next step or `undefined`: outputs first, then deliveries, one
+//!   at a time, so that what a handler's call produces is performed before the deliveries
+//!   queued after it; `deadline()` is when `timeout` must run next, on the `performance.now()`
+//!   scale, or `undefined`; `statusClock(now)` is the status clock's text while it runs.
+//!
+//! Each method's doc comment is copied into the shipped JavaScript: they are kept to a line.
 
 mod steps;
 
@@ -27,21 +56,18 @@ use crate::config::Config;
 use crate::json::{self, Value};
 use crate::time::{Instant, WallClock};
 
-/// One client's core, as the shim sees it.
+/// One client's core, as the shim sees it (see `src/web/mod.rs`).
 #[wasm_bindgen]
 pub struct Core {
     client: Client,
-    /// The time of the input being made, from [`Core::set_time`].
+    /// The time of the input being made, from `setTime`.
     now: Now,
 }
 
 #[wasm_bindgen]
 impl Core {
-    /// `new Core(seed, securePage, storedSessionId, cookies)`: what the page kept from before
-    /// (`sessionStorage`'s copy of the session id, or `null`, and the text of
-    /// `document.cookie`), a seed for the reconnect jitter (below 2^53), and whether the page
-    /// is served over https.
-    #[wasm_bindgen(constructor)]
+    /// A client with what the page kept from before.
+    #[wasm_bindgen(constructor, skip_jsdoc)]
     pub fn new(
         seed: f64,
         secure_page: bool,
@@ -65,16 +91,14 @@ impl Core {
         }
     }
 
-    /// Whether the page has a UI layer now (`typeof wellClient.ui.main === 'function'`): set
-    /// before every input and every drain, since a page may install one at any time.
-    #[wasm_bindgen(js_name = setUi)]
+    /// Whether the page has a UI layer now.
+    #[wasm_bindgen(js_name = setUi, skip_jsdoc)]
     pub fn set_ui(&mut self, installed: bool) {
         self.client.set_ui_installed(installed);
     }
 
-    /// The time of the next input: `performance.now()`, `Date.now()` and
-    /// `getTimezoneOffset()`. `performance.now()` never goes backwards, as the core requires.
-    #[wasm_bindgen(js_name = setTime)]
+    /// The time of the next input.
+    #[wasm_bindgen(js_name = setTime, skip_jsdoc)]
     pub fn set_time(&mut self, mono_ms: f64, epoch_ms: f64, timezone_offset_min: f64) {
         self.now = Now {
             mono: Instant::from_millis(mono_ms as u64),
@@ -89,10 +113,8 @@ impl Core {
     // -----------------------------------------------------------------------------------------
     // Page calls
 
-    /// Runs the `wellClient` method `name`. `args` is the JSON text of each argument, one per
-    /// line (JSON text has no raw line breaks); an argument that is not valid JSON is `null`.
-    /// Returns `["value", v]`, `["command", id]` (its Deferred settles through a `settle`
-    /// step) or `["undefined"]`.
+    /// Runs a `wellClient` method.
+    #[wasm_bindgen(skip_jsdoc)]
     pub fn invoke(&mut self, name: &str, args: &str) -> String {
         let args: Vec<Value> = if args.is_empty() {
             Vec::new()
@@ -115,8 +137,8 @@ impl Core {
         }
     }
 
-    /// `on`, `innerOn`, `addEventListener` or `once` (`method`) of handler `id` for event
-    /// `name`. Returns the handler it replaced, or 0 (handler ids start at 1).
+    /// Registers a handler; returns the one it replaced.
+    #[wasm_bindgen(skip_jsdoc)]
     pub fn register(&mut self, method: &str, name: &str, id: u32) -> u32 {
         let id = HandlerId(id);
         let replaced = match method {
@@ -130,8 +152,8 @@ impl Core {
         replaced.map_or(0, |HandlerId(old)| old)
     }
 
-    /// `removeEventListener(name, fn)`: `ids` are the registrations of `fn`; returns those
-    /// removed.
+    /// Removes listeners; returns those removed.
+    #[wasm_bindgen(skip_jsdoc)]
     pub fn unregister(&mut self, name: &str, ids: Vec<u32>) -> Vec<u32> {
         let ids: Vec<HandlerId> = ids.into_iter().map(HandlerId).collect();
         self.client
@@ -141,19 +163,20 @@ impl Core {
             .collect()
     }
 
-    /// Whether handler `id` is still registered (the shim drops functions that are not).
-    #[wasm_bindgen(js_name = isRegistered)]
+    /// Whether a handler is still registered.
+    #[wasm_bindgen(js_name = isRegistered, skip_jsdoc)]
     pub fn is_registered(&self, id: u32) -> bool {
         self.client.is_handler_registered(HandlerId(id))
     }
 
-    /// A page function threw (`what` says which): reported through `onLog`.
-    #[wasm_bindgen(js_name = handlerFailed)]
+    /// A page function threw.
+    #[wasm_bindgen(js_name = handlerFailed, skip_jsdoc)]
     pub fn handler_failed(&mut self, what: &str, error: &str) {
         self.client.handler_failed(what, error);
     }
 
-    /// A misuse the shim noticed (`on(name, notAFunction)`): reported through `onLog`.
+    /// A misuse the shim noticed.
+    #[wasm_bindgen(skip_jsdoc)]
     pub fn report(&mut self, error: bool, text: &str) {
         self.client.report(error, text);
     }
@@ -161,69 +184,74 @@ impl Core {
     // -----------------------------------------------------------------------------------------
     // Browser inputs
 
-    #[wasm_bindgen(js_name = wsOpen)]
+    /// A socket opened.
+    #[wasm_bindgen(js_name = wsOpen, skip_jsdoc)]
     pub fn ws_open(&mut self, socket: u32) {
         self.client.handle_ws_open(SocketId(socket), self.now);
     }
 
     /// A text message.
-    #[wasm_bindgen(js_name = wsText)]
+    #[wasm_bindgen(js_name = wsText, skip_jsdoc)]
     pub fn ws_text(&mut self, socket: u32, text: &str) {
         self.client
             .handle_ws_message(SocketId(socket), text.as_bytes(), self.now);
     }
 
-    /// A binary message (STOMP frames are UTF-8 either way).
-    #[wasm_bindgen(js_name = wsBinary)]
+    /// A binary message.
+    #[wasm_bindgen(js_name = wsBinary, skip_jsdoc)]
     pub fn ws_binary(&mut self, socket: u32, bytes: &[u8]) {
         self.client
             .handle_ws_message(SocketId(socket), bytes, self.now);
     }
 
-    /// `close` or `error`, or a socket that could not be made: it is over either way.
-    #[wasm_bindgen(js_name = wsClose)]
+    /// A socket is over.
+    #[wasm_bindgen(js_name = wsClose, skip_jsdoc)]
     pub fn ws_close(&mut self, socket: u32) {
         self.client.handle_ws_close(SocketId(socket), self.now);
     }
 
     /// A request's answer.
+    #[wasm_bindgen(skip_jsdoc)]
     pub fn http(&mut self, request: u32, status: u16, status_text: &str, body: &str) {
         let answer = Some((status, status_text, body));
         self.client
             .handle_http(RequestId(request), answer, self.now);
     }
 
-    /// A request that failed without an answer (network error, CORS refusal, a request the
-    /// browser would not make).
-    #[wasm_bindgen(js_name = httpFailed)]
+    /// A request failed without an answer.
+    #[wasm_bindgen(js_name = httpFailed, skip_jsdoc)]
     pub fn http_failed(&mut self, request: u32) {
         self.client.handle_http(RequestId(request), None, self.now);
     }
 
-    /// The timer armed for [`Core::deadline`] fired.
+    /// The timer fired.
+    #[wasm_bindgen(skip_jsdoc)]
     pub fn timeout(&mut self) {
         self.client.handle_timeout(self.now);
     }
 
     /// The answer to a `confirm` step.
+    #[wasm_bindgen(skip_jsdoc)]
     pub fn confirm(&mut self, dialog: u32, accepted: bool) {
         self.client
             .handle_confirm(ConfirmId(dialog), accepted, self.now);
     }
 
-    /// A click on an element with the click-to-dial class: its text and `data-well-number`.
+    /// A click on a click-to-dial element.
+    #[wasm_bindgen(skip_jsdoc)]
     pub fn click(&mut self, text: &str, number: Option<String>) {
         self.client
             .handle_click_to_dial(text, number.as_deref(), self.now);
     }
 
     /// A `postMessage` whose data is a string.
-    #[wasm_bindgen(js_name = postMessage)]
+    #[wasm_bindgen(js_name = postMessage, skip_jsdoc)]
     pub fn post_message(&mut self, origin: &str, data: &str) {
         self.client.handle_post_message(origin, data, self.now);
     }
 
     /// `pagehide`.
+    #[wasm_bindgen(skip_jsdoc)]
     pub fn unload(&mut self) {
         self.client.handle_unload(self.now);
     }
@@ -231,9 +259,8 @@ impl Core {
     // -----------------------------------------------------------------------------------------
     // Outputs
 
-    /// The next step to perform, or `undefined` when the core has nothing left: outputs first,
-    /// then deliveries, one at a time, so that what a handler's call produces is performed
-    /// before the deliveries queued after it.
+    /// The next step to perform.
+    #[wasm_bindgen(skip_jsdoc)]
     pub fn poll(&mut self) -> Option<String> {
         if let Some(output) = self.client.poll_output() {
             return Some(steps::output(&output));
@@ -243,13 +270,14 @@ impl Core {
             .map(|delivery| steps::delivery(&delivery))
     }
 
-    /// When [`Core::timeout`] must run next, on the `performance.now()` scale, or `undefined`.
+    /// When `timeout` must run next.
+    #[wasm_bindgen(skip_jsdoc)]
     pub fn deadline(&self) -> Option<f64> {
         self.client.poll_timeout().map(|at| at.as_millis() as f64)
     }
 
-    /// The status clock's text at `performance.now()` `mono_ms`, while it runs.
-    #[wasm_bindgen(js_name = statusClock)]
+    /// The status clock's text.
+    #[wasm_bindgen(js_name = statusClock, skip_jsdoc)]
     pub fn status_clock(&self, mono_ms: f64) -> Option<String> {
         self.client
             .status_clock(Instant::from_millis(mono_ms as u64))
