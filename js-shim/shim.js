@@ -401,6 +401,7 @@ function wellClientAdapter(Core, host, hooks) {
   var clickClass = null;
   var downloadUrl = null;
   var driving = false;
+  var encoder = new TextEncoder();
 
   if (win) {
     win.addEventListener('pagehide', function () {
@@ -664,13 +665,13 @@ function wellClientAdapter(Core, host, hooks) {
       input().wsOpen(id);
       drive();
     };
+    // Text as UTF-8, binary as is: STOMP frames are UTF-8 either way.
     ws.onmessage = function (event) {
       var data = event.data;
-      if (data instanceof ArrayBuffer) {
-        input().wsBinary(id, new Uint8Array(data));
-      } else {
-        input().wsText(id, typeof data === 'string' ? data : '');
-      }
+      var bytes = data instanceof ArrayBuffer
+        ? new Uint8Array(data)
+        : encoder.encode(typeof data === 'string' ? data : '');
+      input().wsMessage(id, bytes);
       drive();
     };
     // An error is always followed by a close, which then no longer reaches the core.

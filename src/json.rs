@@ -116,14 +116,26 @@ impl Map {
         Map(Vec::new())
     }
 
+    /// Where `key` is. Every lookup goes through here: events are read field by field, and
+    /// the parser checks each key for an earlier duplicate, so keys are told apart by length
+    /// and first byte before any full comparison.
+    #[inline(never)]
+    fn position(&self, key: &str) -> Option<usize> {
+        let first = key.as_bytes().first();
+        self.0
+            .iter()
+            .position(|(k, _)| k.len() == key.len() && k.as_bytes().first() == first && k == key)
+    }
+
     /// The value under `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.0.get(self.position(key)?).map(|(_, v)| v)
     }
 
     /// The value under `key`, mutably.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+        let at = self.position(key)?;
+        self.0.get_mut(at).map(|(_, v)| v)
     }
 
     /// Sets `key`: a new key goes last, an existing one keeps its place.
@@ -142,8 +154,8 @@ impl Map {
 
     /// Removes `key` and returns its value.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let pos = self.0.iter().position(|(k, _)| k == key)?;
-        Some(self.0.remove(pos).1)
+        let at = self.position(key)?;
+        Some(self.0.remove(at).1)
     }
 
     /// Whether `key` is present.
@@ -437,6 +449,8 @@ enum Open {
 }
 
 impl Parser<'_> {
+    // Called for nearly every byte: a call would cost more than its body, in time and size.
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }

@@ -76,6 +76,7 @@ function load(webAssembly, pageGlobal, script = dropIn()) {
   const context = vm.createContext({
     window,
     performance,
+    TextEncoder,
     Uint8Array,
     console: { error: (...args) => errors.push(args.join(' ')) },
     __glue: glue,

@@ -68,7 +68,7 @@ export class FakeCore {
 }
 
 for (const method of [
-  'handlerFailed', 'report', 'wsOpen', 'wsText', 'wsBinary', 'wsClose', 'http', 'httpFailed',
+  'handlerFailed', 'report', 'wsOpen', 'wsMessage', 'wsClose', 'http', 'httpFailed',
   'timeout', 'confirm', 'click', 'postMessage', 'unload',
 ]) {
   FakeCore.prototype[method] = function (...args) {

@@ -34,8 +34,9 @@
 //!   returns those removed; `isRegistered(id)` tells the shim when to let a function go;
 //!   `handlerFailed(what, error)` and `report(error, text)` (a misuse the shim noticed) are
 //!   told through `onLog`;
-//! * browser inputs: `wsOpen`, `wsText`, `wsBinary`, `wsClose` (a close, an error, or a socket
-//!   that could not be made), `http(request, status, statusText, body)`, `httpFailed` (no
+//! * browser inputs: `wsOpen`, `wsMessage(socket, bytes)` (text messages UTF-8 encoded by the
+//!   shim, with `TextEncoder`: faster than the glue's own string passing, and STOMP frames are
+//!   UTF-8 either way), `wsClose` (a close, an error, or a socket that could not be made), `http(request, status, statusText, body)`, `httpFailed` (no
 //!   answer), `timeout`, `confirm(dialog, accepted)`, `click(text, dataWellNumber)`,
 //!   `postMessage(origin, data)` and `unload`;
 //! * outputs: `poll()` gives the next step or `undefined`: outputs first, then deliveries, one
@@ -190,16 +191,9 @@ impl Core {
         self.client.handle_ws_open(SocketId(socket), self.now);
     }
 
-    /// A text message.
-    #[wasm_bindgen(js_name = wsText, skip_jsdoc)]
-    pub fn ws_text(&mut self, socket: u32, text: &str) {
-        self.client
-            .handle_ws_message(SocketId(socket), text.as_bytes(), self.now);
-    }
-
-    /// A binary message.
-    #[wasm_bindgen(js_name = wsBinary, skip_jsdoc)]
-    pub fn ws_binary(&mut self, socket: u32, bytes: &[u8]) {
+    /// A message, as bytes.
+    #[wasm_bindgen(js_name = wsMessage, skip_jsdoc)]
+    pub fn ws_message(&mut self, socket: u32, bytes: &[u8]) {
         self.client
             .handle_ws_message(SocketId(socket), bytes, self.now);
     }
