@@ -3,7 +3,8 @@
 //! Everything that decides something lives in plain Rust that never touches the network, a
 //! clock or the DOM: bytes, HTTP results and the time come in as values, and frames to send,
 //! requests to make, timers to arm and events to deliver come out. The `web` adapter (wasm32
-//! only) moves those values between the core and the browser and holds no logic.
+//! only) hands those values, as strings and numbers, to the JavaScript shim (`js-shim/`), which
+//! performs them in the browser; neither holds logic.
 
 pub mod api;
 pub mod client;
