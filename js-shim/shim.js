@@ -395,7 +395,7 @@ function wellClientAdapter(Core, host, hooks) {
   var lastHandler = 0;
   var notify = null; // setConfig({notify})
   var sockets = new Map(); // socket id -> WebSocket
-  var requests = new Map(); // request id -> {controller, head: [status, statusText]}
+  var requests = new Map(); // request id -> its AbortController (or null)
   var timer = { at: undefined, handle: undefined };
   var clock = { ticker: undefined, shown: '' };
   var clickClass = null;
@@ -709,23 +709,11 @@ function wellClientAdapter(Core, host, hooks) {
   }
 
   // ---------------------------------------------------------------------------------------
-  // fetch, by the core's request ids. The answer comes in two steps (the head, then the
-  // text); a request the core abandoned is aborted and forgotten, so a late answer is dropped.
+  // fetch, by the core's request ids. A request the core abandoned is aborted and forgotten,
+  // so a late answer is dropped.
 
-  function startFetch(id, method, url, headerList, body, keepalive) {
-    var headers = win && attempt(function () {
-      var made = new Headers();
-      for (var i = 0; i < headerList.length; i++) {
-        made.set(headerList[i][0], headerList[i][1]);
-      }
-      return made;
-    }, null);
-    if (!headers) {
-      // No browser, or a header value it rejects: a network failure for the core.
-      input().httpFailed(id);
-      return;
-    }
-    var init = { method: method, headers: headers };
+  function startFetch(id, method, url, headers, body, keepalive) {
+    var init = { method: method };
     if (body !== null) {
       init.body = body;
     }
@@ -736,66 +724,47 @@ function wellClientAdapter(Core, host, hooks) {
     if (controller) {
       init.signal = controller.signal;
     }
-    requests.set(id, { controller: controller, head: null });
-    var answer = attempt(function () { return win.fetch(url, init); }, null);
+    requests.set(id, controller);
+    // No browser, or a header value it rejects: a network failure for the core.
+    var answer = win && attempt(function () {
+      init.headers = new Headers(headers);
+      return win.fetch(url, init);
+    }, null);
     if (!answer) {
-      fetchFailed(id);
+      fetchDone(id, null);
       return;
     }
     answer.then(function (response) {
-      fetchHead(id, response);
+      return requests.has(id)
+        ? response.text().then(function (text) {
+          return [response.status, String(response.statusText), text];
+        })
+        : null;
+    }).then(function (result) {
+      fetchDone(id, result);
     }, function () {
-      fetchFailed(id);
+      fetchDone(id, null);
     });
   }
 
-  function fetchHead(id, response) {
-    var request = requests.get(id);
-    if (!request) {
+  // The answer ([status, statusText, body]) or the failure (null) of a request still in flight.
+  function fetchDone(id, result) {
+    if (!requests.delete(id)) {
       return;
     }
-    request.head = [response.status, String(response.statusText)];
-    var text = attempt(function () { return response.text(); }, null);
-    if (!text) {
-      fetchFailed(id);
-      return;
-    }
-    text.then(function (body) {
-      fetchText(id, body);
-    }, function () {
-      fetchFailed(id);
-    });
-  }
-
-  function fetchText(id, body) {
-    var request = requests.get(id);
-    if (!request) {
-      return;
-    }
-    requests.delete(id);
-    if (request.head) {
-      input().http(id, request.head[0], request.head[1], typeof body === 'string' ? body : '');
+    if (result) {
+      input().http(id, result[0], result[1], typeof result[2] === 'string' ? result[2] : '');
     } else {
       input().httpFailed(id);
     }
     drive();
   }
 
-  function fetchFailed(id) {
-    if (requests.delete(id)) {
-      input().httpFailed(id);
-      drive();
-    }
-  }
-
   // The core gave up on a request (its timeout).
   function abortFetch(id) {
-    var request = requests.get(id);
-    if (request) {
-      requests.delete(id);
-      if (request.controller) {
-        attempt(function () { request.controller.abort(); });
-      }
+    var controller = requests.get(id);
+    if (requests.delete(id) && controller) {
+      attempt(function () { controller.abort(); });
     }
   }
 
