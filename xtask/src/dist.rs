@@ -14,7 +14,7 @@ use std::process::Command;
 use anyhow::{anyhow, bail, Context, Result};
 
 use crate::cmd;
-use crate::setup::{WASM_OPT, WASM_TARGET};
+use crate::setup::{TERSER, WASM_OPT, WASM_TARGET};
 use crate::timing::Timings;
 use crate::workspace::Workspace;
 
@@ -83,7 +83,15 @@ pub fn run(ws: &Workspace) -> Result<Vec<PathBuf>> {
             esm_wasm: read_bytes(&esm_wasm)?,
         };
         let version = ws.package_version("well-client")?;
-        write_dist(&ws.path("dist"), &shim, &bound, &version)
+        let drop_in = compose_classic(
+            &shim.classic,
+            &bound.classic_glue,
+            &shim.shim,
+            &bound.classic_wasm,
+        )
+        .context("composing dist/well-client.js from js-shim/classic.js")?;
+        let drop_in = minify(ws, &target, &drop_in)?;
+        write_dist(&ws.path("dist"), drop_in, &shim, &bound, &version)
     })?;
     t.print();
     Ok(files)
@@ -199,17 +207,11 @@ struct Bound {
 /// Replaces `dist/` with the drop-in script and the npm package; returns the files written.
 fn write_dist(
     dist: &Path,
+    drop_in: String,
     shim: &ShimSources,
     bound: &Bound,
     version: &str,
 ) -> Result<Vec<PathBuf>> {
-    let drop_in = compose_classic(
-        &shim.classic,
-        &bound.classic_glue,
-        &shim.shim,
-        &bound.classic_wasm,
-    )
-    .context("composing dist/well-client.js from js-shim/classic.js")?;
     let package_json =
         set_package_version(&shim.package_json, version).context("js-shim/package.json")?;
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
@@ -267,6 +269,42 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// Minifies the composed drop-in script with the pinned terser (comments, whitespace, local
+/// names; `/*! ... */` banners stay): the shim and the glue are written to be read, and a page
+/// pays for every byte. terser keeps the meaning of the wasm string (the script checks its
+/// bytes when it loads); the byte order mark is put back first.
+fn minify(ws: &Workspace, target: &Path, script: &str) -> Result<String> {
+    let terser = ws.path(TERSER);
+    if !terser.is_file() {
+        bail!("{} is missing: run `cargo xtask setup`", terser.display());
+    }
+    let dir = target.join("wasm-bindgen");
+    let (input, output) = (
+        dir.join("well-client.full.js"),
+        dir.join("well-client.min.js"),
+    );
+    std::fs::write(&input, script.trim_start_matches(UTF8_BOM))
+        .with_context(|| format!("writing {}", input.display()))?;
+    cmd::run(
+        Command::new("node")
+            .arg(&terser)
+            .arg(&input)
+            .args(["--compress", "--mangle", "--comments", "/^!/", "-o"])
+            .arg(&output),
+    )?;
+    let minified = read_text(&output)?;
+    if !minified.contains("wellClient") {
+        bail!(
+            "terser's output {} is not the drop-in script",
+            output.display()
+        );
+    }
+    let mut out = String::with_capacity(minified.len() + 3);
+    out.push(UTF8_BOM);
+    out.push_str(&minified);
+    Ok(out)
 }
 
 /// Fills the four placeholders of the classic template and puts the byte order mark first.
@@ -630,7 +668,14 @@ mod tests {
             esm_glue: "export function initSync() {}".into(),
             esm_wasm: b"\0asm\x01".to_vec(),
         };
-        let files = write_dist(&dist, &shim, &bound, "2.0.0").unwrap();
+        let drop_in = compose_classic(
+            &shim.classic,
+            &bound.classic_glue,
+            &shim.shim,
+            &bound.classic_wasm,
+        )
+        .unwrap();
+        let files = write_dist(&dist, drop_in, &shim, &bound, "2.0.0").unwrap();
         let names: Vec<String> = files
             .iter()
             .map(|f| f.strip_prefix(&dist).unwrap().display().to_string())

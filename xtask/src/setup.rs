@@ -21,6 +21,8 @@ const RABBITMQ_SERVER: &str = "/usr/lib/rabbitmq/bin/rabbitmq-server";
 
 /// `wasm-opt` from the pinned npm `binaryen` (Debian's older one breaks wasm-bindgen output).
 pub const WASM_OPT: &str = "tools/node_modules/binaryen/bin/wasm-opt";
+/// terser's command-line script, from the pinned npm `terser` (run with node).
+pub const TERSER: &str = "tools/node_modules/terser/bin/terser";
 /// `tsc` from the pinned npm `typescript`.
 pub const TSC: &str = "tools/node_modules/.bin/tsc";
 /// A copy of the lock file `npm ci` last installed from; when it differs from
