@@ -20,6 +20,10 @@
 
 use core::fmt;
 
+mod object_text;
+
+pub use object_text::ObjectText;
+
 /// Nesting deeper than this is refused: events are at most four levels deep.
 pub const MAX_DEPTH: usize = 64;
 
@@ -53,26 +57,30 @@ impl Number {
 
     /// The value as an `i64` when the text is an integer that fits.
     pub fn as_i64(&self) -> Option<i64> {
-        let text = self.0.as_ref();
-        let (negative, digits) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let mut acc: i64 = 0;
-        for b in digits.bytes() {
-            let d = i64::from(b - b'0');
-            acc = acc.checked_mul(10)?;
-            acc = if negative {
-                acc.checked_sub(d)?
-            } else {
-                acc.checked_add(d)?
-            };
-        }
-        Some(acc)
+        int_of(&self.0)
     }
+}
+
+/// The `i64` a JSON number's text stands for, when it is an integer that fits.
+pub(crate) fn int_of(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut acc: i64 = 0;
+    for b in digits.bytes() {
+        let d = i64::from(b - b'0');
+        acc = acc.checked_mul(10)?;
+        acc = if negative {
+            acc.checked_sub(d)?
+        } else {
+            acc.checked_add(d)?
+        };
+    }
+    Some(acc)
 }
 
 impl From<i64> for Number {
@@ -83,6 +91,13 @@ impl From<i64> for Number {
 
 /// Decimal text of an integer without `core::fmt` (keeps float formatting out of the bundle).
 pub fn int_text(n: i64) -> String {
+    let mut out = String::with_capacity(20);
+    write_int(n, &mut out);
+    out
+}
+
+/// Appends the decimal text of an integer to `out`.
+pub fn write_int(n: i64, out: &mut String) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     let mut m = n.unsigned_abs();
@@ -96,14 +111,13 @@ pub fn int_text(n: i64) -> String {
             break;
         }
     }
-    let mut out = String::with_capacity(21);
     if n < 0 {
         out.push('-');
     }
+    // ASCII digits: each byte is a char.
     for b in buf.get(i..).unwrap_or(&[]) {
         out.push(char::from(*b));
     }
-    out
 }
 
 /// An insertion-ordered JSON object.
@@ -423,16 +437,9 @@ pub enum ParseError {
 
 /// Parses one JSON value that spans the whole text (surrounding whitespace allowed).
 pub fn parse(text: &str) -> Result<Value, ParseError> {
-    let mut p = Parser {
-        bytes: text.as_bytes(),
-        text,
-        pos: 0,
-    };
+    let mut p = Parser::new(text);
     let value = p.value()?;
-    p.skip_ws();
-    if p.pos < p.bytes.len() {
-        return Err(ParseError::TrailingCharacters(p.pos));
-    }
+    p.end_of_text()?;
     Ok(value)
 }
 
@@ -440,6 +447,8 @@ struct Parser<'a> {
     bytes: &'a [u8],
     text: &'a str,
     pos: usize,
+    /// A lone surrogate escape was read as U+FFFD: the value differs from what the text says.
+    lossy: bool,
 }
 
 /// A container being filled while parsing (the parser keeps its own stack, not the call stack).
@@ -448,11 +457,29 @@ enum Open {
     Object(Map, String),
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    fn new(text: &'a str) -> Self {
+        Parser {
+            bytes: text.as_bytes(),
+            text,
+            pos: 0,
+            lossy: false,
+        }
+    }
+
     // Called for nearly every byte: a call would cost more than its body, in time and size.
     #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
+    }
+
+    /// Only whitespace may follow the value.
+    fn end_of_text(&mut self) -> Result<(), ParseError> {
+        self.skip_ws();
+        if self.pos < self.bytes.len() {
+            return Err(ParseError::TrailingCharacters(self.pos));
+        }
+        Ok(())
     }
 
     fn skip_ws(&mut self) {
@@ -474,13 +501,28 @@ impl Parser<'_> {
     }
 
     fn value(&mut self) -> Result<Value, ParseError> {
+        self.walk(0, true)
+    }
+
+    /// Moves over one value, checking it as [`Parser::value`] does, without building it;
+    /// `depth` containers are open around it.
+    fn skip_value(&mut self, depth: usize) -> Result<(), ParseError> {
+        self.walk(depth, false).map(drop)
+    }
+
+    /// One value, built when `build` is set (else `Null` stands for it); `depth` containers are
+    /// open around it. One walker for both, so that what is skipped is checked exactly as what
+    /// is built.
+    fn walk(&mut self, depth: usize, build: bool) -> Result<Value, ParseError> {
         let mut stack: Vec<Open> = Vec::new();
         loop {
             // Parse one value, or open a container.
             self.skip_ws();
             let mut done = match self.peek() {
                 None => return Err(ParseError::UnexpectedEnd),
-                Some(b'{' | b'[') if stack.len() >= MAX_DEPTH => return Err(ParseError::TooDeep),
+                Some(b'{' | b'[') if depth + stack.len() >= MAX_DEPTH => {
+                    return Err(ParseError::TooDeep)
+                }
                 Some(b'{') => {
                     self.pos += 1;
                     self.skip_ws();
@@ -488,7 +530,7 @@ impl Parser<'_> {
                         self.pos += 1;
                         Value::Object(Map::new())
                     } else {
-                        let key = self.key()?;
+                        let key = self.key(build)?;
                         stack.push(Open::Object(Map::new(), key));
                         continue;
                     }
@@ -504,11 +546,13 @@ impl Parser<'_> {
                         continue;
                     }
                 }
-                Some(b'"') => Value::String(self.string()?),
+                Some(b'"') if build => Value::String(self.string()?),
+                Some(b'"') => self.string_span().map(|_| Value::Null)?,
                 Some(b't') => self.literal("true", Value::Bool(true))?,
                 Some(b'f') => self.literal("false", Value::Bool(false))?,
                 Some(b'n') => self.literal("null", Value::Null)?,
-                Some(b'-' | b'0'..=b'9') => Value::Number(self.number()?),
+                Some(b'-' | b'0'..=b'9') if build => Value::Number(self.number()?),
+                Some(b'-' | b'0'..=b'9') => self.skip_number().map(|_| Value::Null)?,
                 Some(_) => return Err(ParseError::UnexpectedChar(self.pos)),
             };
             // Hand the finished value to its container; close containers that end here.
@@ -520,7 +564,9 @@ impl Parser<'_> {
                 let next = self.peek();
                 match top {
                     Open::Array(items) => {
-                        items.push(done);
+                        if build {
+                            items.push(done);
+                        }
                         match next {
                             Some(b',') => {
                                 self.pos += 1;
@@ -538,11 +584,13 @@ impl Parser<'_> {
                         }
                     }
                     Open::Object(map, key) => {
-                        map.insert(core::mem::take(key), done);
+                        if build {
+                            map.insert(core::mem::take(key), done);
+                        }
                         match next {
                             Some(b',') => {
                                 self.pos += 1;
-                                *key = self.key()?;
+                                *key = self.key(build)?;
                                 break;
                             }
                             Some(b'}') => {
@@ -561,17 +609,27 @@ impl Parser<'_> {
         }
     }
 
-    /// `"key" :`
-    fn key(&mut self) -> Result<String, ParseError> {
-        self.skip_ws();
-        match self.peek() {
-            Some(b'"') => {}
-            Some(_) => return Err(ParseError::UnexpectedChar(self.pos)),
-            None => return Err(ParseError::UnexpectedEnd),
-        }
-        let key = self.string()?;
+    /// `"key" :`, the key built when `build` is set (else empty).
+    fn key(&mut self, build: bool) -> Result<String, ParseError> {
+        self.expect_quote()?;
+        let key = if build {
+            self.string()?
+        } else {
+            self.string_span()?;
+            String::new()
+        };
         self.expect_byte(b':')?;
         Ok(key)
+    }
+
+    /// Skips whitespace up to the opening quote of a string, which must come next.
+    fn expect_quote(&mut self) -> Result<(), ParseError> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b'"') => Ok(()),
+            Some(_) => Err(ParseError::UnexpectedChar(self.pos)),
+            None => Err(ParseError::UnexpectedEnd),
+        }
     }
 
     fn literal(&mut self, word: &str, value: Value) -> Result<Value, ParseError> {
@@ -596,6 +654,13 @@ impl Parser<'_> {
 
     fn number(&mut self) -> Result<Number, ParseError> {
         let start = self.pos;
+        self.skip_number()?;
+        let text = self.text.get(start..self.pos).unwrap_or("0");
+        Ok(Number(text.into()))
+    }
+
+    /// Moves over a number, checking its grammar.
+    fn skip_number(&mut self) -> Result<(), ParseError> {
         if self.peek() == Some(b'-') {
             self.pos += 1;
         }
@@ -622,8 +687,7 @@ impl Parser<'_> {
                 return Err(self.end_or_char());
             }
         }
-        let text = self.text.get(start..self.pos).unwrap_or("0");
-        Ok(Number(text.into()))
+        Ok(())
     }
 
     fn end_or_char(&self) -> ParseError {
@@ -652,8 +716,15 @@ impl Parser<'_> {
 
     /// A string literal; the cursor is on the opening quote.
     fn string(&mut self) -> Result<String, ParseError> {
+        let (start, end, decoded) = self.string_span()?;
+        Ok(decoded.unwrap_or_else(|| self.text.get(start..end).unwrap_or("").to_owned()))
+    }
+
+    /// A string literal checked in place (the cursor on its opening quote): the span of its
+    /// content, and its decoded text when it has escapes.
+    fn string_span(&mut self) -> Result<(usize, usize, Option<String>), ParseError> {
         self.pos += 1;
-        // Most strings have no escape: take them in one piece.
+        // Most strings have no escape: they are their text.
         let start = self.pos;
         let end = self.bytes.get(start..).and_then(|rest| {
             rest.iter()
@@ -662,22 +733,22 @@ impl Parser<'_> {
         if let Some(len) = end {
             if self.bytes.get(start + len) == Some(&b'"') {
                 self.pos = start + len + 1;
-                return Ok(self.text.get(start..start + len).unwrap_or("").to_owned());
+                return Ok((start, start + len, None));
             }
         }
         let mut out = String::new();
         loop {
             // Copy the run up to the next quote, backslash or control character in one go.
-            let start = self.pos;
+            let run = self.pos;
             while matches!(self.peek(), Some(c) if c != b'"' && c != b'\\' && c >= 0x20) {
                 self.pos += 1;
             }
-            out.push_str(self.text.get(start..self.pos).unwrap_or(""));
+            out.push_str(self.text.get(run..self.pos).unwrap_or(""));
             match self.peek() {
                 None => return Err(ParseError::UnexpectedEnd),
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok((start, self.pos - 1, Some(out)));
                 }
                 Some(b'\\') => {
                     self.pos += 1;
@@ -711,7 +782,10 @@ impl Parser<'_> {
                                 char::from_u32(hi)
                             };
                             // Lone surrogates cannot be held in a Rust string.
-                            out.push(c.unwrap_or('\u{FFFD}'));
+                            out.push(c.unwrap_or_else(|| {
+                                self.lossy = true;
+                                '\u{FFFD}'
+                            }));
                         }
                         _ => return Err(ParseError::BadEscape(self.pos - 1)),
                     }
@@ -804,7 +878,7 @@ mod tests {
         }
     }
 
-    fn arb_value() -> impl Strategy<Value = Value> {
+    pub(super) fn arb_value() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),

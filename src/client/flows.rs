@@ -1019,9 +1019,7 @@ impl Client {
                     self.queue.push_back(Queued::Ui(m));
                 }
                 Effect::Inner(m) => self.queue.push_back(Queued::Inner(m)),
-                Effect::Server(m) => {
-                    let name = event_name(&m);
-                    let json = Value::Object(m).to_json();
+                Effect::Server { name, json } => {
                     if self.config.use_event_log {
                         self.log.push(now.wall, &json);
                     }

@@ -5,18 +5,20 @@
 //! is missing or of the wrong type, when the call is unknown, or when the own device has no
 //! entry where 1.3.7 needed one.
 
-use crate::json::{Map, Value};
+use crate::json::{self, Map, ObjectText, Value};
 use crate::time::parse_event_time;
 
 use super::devices::{device_number, is_external_device};
 use super::memory::{Call, CallMemory, LegState, Party};
-use super::{log, text, ui, Effect, EventContext};
+use super::{log, ui, Effect, EventContext};
 
-/// Applies the call event `name`; other names change nothing.
+/// Applies the call event `name`, whose fields are `event` and whose text as dispatched is
+/// `json`; other names change nothing.
 pub(super) fn apply(
     memory: &mut CallMemory,
     name: &str,
-    event: &Map,
+    event: &ObjectText,
+    json: &str,
     ctx: &EventContext,
     out: &mut Vec<Effect>,
 ) {
@@ -28,7 +30,7 @@ pub(super) fn apply(
         "retrieved" => hold(memory, event, ctx.own_device, LegState::Connected, out),
         "transferred" => transferred(memory, event, ctx.own_device, out),
         "conferenced" => conferenced(memory, event, ctx.own_device, out),
-        "connectionCleared" => cleared(memory, event, ctx.own_device, out),
+        "connectionCleared" => cleared(memory, event, json, ctx.own_device, out),
         _ => {}
     }
 }
@@ -41,11 +43,11 @@ struct Leg<'a> {
 }
 
 impl<'a> Leg<'a> {
-    fn read(event: &'a Map, name: &str, out: &mut Vec<Effect>) -> Option<Self> {
+    fn read(event: &'a ObjectText, name: &str, out: &mut Vec<Effect>) -> Option<Self> {
         let fields = (
-            text(event, "callId"),
-            text(event, "callingDevice"),
-            text(event, "calledDevice"),
+            event.str("callId"),
+            event.str("callingDevice"),
+            event.str("calledDevice"),
         );
         if let (Some(call_id), Some(calling), Some(called)) = fields {
             return Some(Leg {
@@ -77,14 +79,11 @@ impl<'a> Leg<'a> {
 
 /// `createTimeId`/`establishedTimeId`: the event's own value when it is a non-zero integer,
 /// else its `eventTime` read in the client's time zone, else now (§7.2).
-fn time_id(event: &Map, field: &str, ctx: &EventContext) -> i64 {
-    match event
-        .get(field)
-        .filter(|v| v.is_truthy())
-        .and_then(Value::as_i64)
-    {
+fn time_id(event: &ObjectText, field: &str, ctx: &EventContext) -> i64 {
+    // An integer is truthy when it is not 0.
+    match event.int(field).filter(|t| *t != 0) {
         Some(t) => t,
-        None => time_or_now(text(event, "eventTime"), ctx),
+        None => time_or_now(event.str("eventTime"), ctx),
     }
 }
 
@@ -153,7 +152,12 @@ fn not_in_call(out: &mut Vec<Effect>, name: &str, call_id: &str) {
 }
 
 /// The own outbound call was placed: (re)create the call with both legs `originated`.
-fn originated(memory: &mut CallMemory, event: &Map, ctx: &EventContext, out: &mut Vec<Effect>) {
+fn originated(
+    memory: &mut CallMemory,
+    event: &ObjectText,
+    ctx: &EventContext,
+    out: &mut Vec<Effect>,
+) {
     let Some(leg) = Leg::read(event, "originated", out) else {
         return;
     };
@@ -174,7 +178,12 @@ fn originated(memory: &mut CallMemory, event: &Map, ctx: &EventContext, out: &mu
 }
 
 /// A call rings: create it unless known (an `originated` call keeps its state).
-fn delivered(memory: &mut CallMemory, event: &Map, ctx: &EventContext, out: &mut Vec<Effect>) {
+fn delivered(
+    memory: &mut CallMemory,
+    event: &ObjectText,
+    ctx: &EventContext,
+    out: &mut Vec<Effect>,
+) {
     let Some(leg) = Leg::read(event, "delivered", out) else {
         return;
     };
@@ -195,7 +204,7 @@ fn delivered(memory: &mut CallMemory, event: &Map, ctx: &EventContext, out: &mut
         leg.calling == own,
         ctx.auto_answer,
     )));
-    let alerting = text(event, "alertingDevice").unwrap_or(leg.called);
+    let alerting = event.str("alertingDevice").unwrap_or(leg.called);
     let rings_here = !own.is_empty() && alerting == own && leg.calling != own;
     if rings_here
         && memory
@@ -210,7 +219,12 @@ fn delivered(memory: &mut CallMemory, event: &Map, ctx: &EventContext, out: &mut
 
 /// A leg was answered: both named parties connect. When one of them is not in the call (the
 /// party a single-step conference is adding) only the UI hears of it.
-fn established(memory: &mut CallMemory, event: &Map, ctx: &EventContext, out: &mut Vec<Effect>) {
+fn established(
+    memory: &mut CallMemory,
+    event: &ObjectText,
+    ctx: &EventContext,
+    out: &mut Vec<Effect>,
+) {
     let Some(leg) = Leg::read(event, "established", out) else {
         return;
     };
@@ -233,13 +247,19 @@ fn established(memory: &mut CallMemory, event: &Map, ctx: &EventContext, out: &m
 }
 
 /// `held` / `retrieved`: the own leg moves to `state`, whoever held (kept 1.3.7 quirk).
-fn hold(memory: &mut CallMemory, event: &Map, own: &str, state: LegState, out: &mut Vec<Effect>) {
+fn hold(
+    memory: &mut CallMemory,
+    event: &ObjectText,
+    own: &str,
+    state: LegState,
+    out: &mut Vec<Effect>,
+) {
     let name = if state == LegState::Held {
         "held"
     } else {
         "retrieved"
     };
-    let call_id = text(event, "callId").unwrap_or_default();
+    let call_id = event.str("callId").unwrap_or_default();
     let Some(call) = memory.call_mut(call_id) else {
         unknown_call(out, name, call_id);
         return;
@@ -254,14 +274,14 @@ fn hold(memory: &mut CallMemory, event: &Map, own: &str, state: LegState, out: &
 
 /// The own device received a transferred call: the call `secondaryOldCall` is now `newCall`.
 /// The transferring side (another `transferredToDevice`) ignores it.
-fn transferred(memory: &mut CallMemory, event: &Map, own: &str, out: &mut Vec<Effect>) {
-    if own.is_empty() || text(event, "transferredToDevice") != Some(own) {
+fn transferred(memory: &mut CallMemory, event: &ObjectText, own: &str, out: &mut Vec<Effect>) {
+    if own.is_empty() || event.str("transferredToDevice") != Some(own) {
         return;
     }
-    let Some(old) = text(event, "secondaryOldCall").filter(|o| memory.contains(o)) else {
+    let Some(old) = event.str("secondaryOldCall").filter(|o| memory.contains(o)) else {
         return;
     };
-    let Some(new) = text(event, "newCall") else {
+    let Some(new) = event.str("newCall") else {
         log(out, true, &["transferred: newCall missing for call ", old]);
         return;
     };
@@ -293,11 +313,13 @@ fn transferred(memory: &mut CallMemory, event: &Map, own: &str, out: &mut Vec<Ef
 /// * one call (the old id is the call's own or unknown, fixture 12): `addedParty` joins it.
 ///
 /// The call is then `isConferenced` and the UI hears `conferenced`.
-fn conferenced(memory: &mut CallMemory, event: &Map, own: &str, out: &mut Vec<Effect>) {
-    let Some(call_id) = text(event, "callId") else {
+fn conferenced(memory: &mut CallMemory, event: &ObjectText, own: &str, out: &mut Vec<Effect>) {
+    let Some(call_id) = event.str("callId") else {
         return log(out, true, &["conferenced: callId missing, ignored"]);
     };
-    let old = text(event, "secondaryOldCall").filter(|o| *o != call_id && memory.contains(o));
+    let old = event
+        .str("secondaryOldCall")
+        .filter(|o| *o != call_id && memory.contains(o));
     let merged = match (memory.contains(call_id), old) {
         (false, Some(old)) => rebuild_consulted(memory, call_id, old, own, out),
         (true, Some(old)) => merge_consultation(memory, call_id, old, own, out),
@@ -384,14 +406,14 @@ fn merge_consultation(
     true
 }
 
-fn add_party(memory: &mut CallMemory, event: &Map, call_id: &str, own: &str) {
+fn add_party(memory: &mut CallMemory, event: &ObjectText, call_id: &str, own: &str) {
     let Some(call) = memory.call_mut(call_id) else {
         return;
     };
-    let Some(added) = text(event, "addedParty").filter(|a| call.party(a).is_none()) else {
+    let Some(added) = event.str("addedParty").filter(|a| call.party(a).is_none()) else {
         return;
     };
-    let conferencing = text(event, "conferencingDevice").unwrap_or_default();
+    let conferencing = event.str("conferencingDevice").unwrap_or_default();
     call.put_party(Party::conference(added, conferencing, added, None));
     if is_external_device(added) {
         if let Some(me) = call.party_mut(own) {
@@ -403,8 +425,14 @@ fn add_party(memory: &mut CallMemory, event: &Map, call_id: &str, own: &str) {
 /// A party left a call. In a conference another party's clearing removes just that party;
 /// otherwise only the own clearing counts: the call goes, the UI hears `connectionCleared`
 /// and innerOn gets the call's summary (§4.5).
-fn cleared(memory: &mut CallMemory, event: &Map, own: &str, out: &mut Vec<Effect>) {
-    let (Some(call_id), Some(releasing)) = (text(event, "callId"), text(event, "releasingDevice"))
+fn cleared(
+    memory: &mut CallMemory,
+    event: &ObjectText,
+    json: &str,
+    own: &str,
+    out: &mut Vec<Effect>,
+) {
+    let (Some(call_id), Some(releasing)) = (event.str("callId"), event.str("releasingDevice"))
     else {
         return;
     };
@@ -429,15 +457,16 @@ fn cleared(memory: &mut CallMemory, event: &Map, own: &str, out: &mut Vec<Effect
         }
         return;
     };
-    let summary = cleared_summary(call, me, event);
+    let summary = cleared_summary(call, me, json);
     let device = call.cleared_device_for(own);
     memory.remove(call_id);
     out.push(Effect::Ui(ui_cleared(&device, memory.is_empty())));
     out.push(Effect::Inner(summary));
 }
 
-/// The innerOn `connectionCleared` payload of the own clearing of `call`.
-fn cleared_summary(call: &Call, me: &Party, event: &Map) -> Map {
+/// The innerOn `connectionCleared` payload of the own clearing of `call`; `json` is the
+/// event as dispatched, which it carries as `data`.
+fn cleared_summary(call: &Call, me: &Party, json: &str) -> Map {
     let none = || Value::from("");
     let (party_device, is_caller, is_out_call) = if call.conferenced {
         // 1.3.7's three-party values, kept for every conference (DECISIONS.md row 22-24).
@@ -469,7 +498,7 @@ fn cleared_summary(call: &Call, me: &Party, event: &Map) -> Map {
     m.insert("partyDevice", party_device);
     m.insert("isCaller", is_caller);
     m.insert("isOutCall", is_out_call);
-    m.insert("data", event.clone());
+    m.insert("data", json::parse(json).unwrap_or_default());
     m
 }
 

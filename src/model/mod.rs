@@ -33,7 +33,7 @@
 //!     .handle_message(r#"{"eventName":"agentLoggedOn","serial":1,"deviceId":"8001@test.cc"}"#, &ctx, &mut out)
 //!     .unwrap();
 //! assert!(model.is_logged_in());
-//! assert!(matches!(out.last(), Some(Effect::Server(_))));
+//! assert!(matches!(out.last(), Some(Effect::Server { .. })));
 //! ```
 
 mod actions;
@@ -48,10 +48,10 @@ pub use devices::{device_number, is_external_device, is_internal_number};
 pub use memory::{Call, CallMemory, EntryShape, LegState, Party};
 pub use recover::{ActiveCall, ActiveCallState, ClientState, ClientStateError};
 
-use crate::json::{self, Map, ParseError, Value};
+use crate::json::{self, Map, ObjectText, ParseError, Value};
 use crate::time::WallClock;
 
-use serials::SerialWindow;
+use serials::{compact, SerialWindow};
 
 /// What the model needs to know about the client to apply an event.
 #[derive(Copy, Clone, Debug)]
@@ -71,9 +71,10 @@ pub enum Effect {
     Ui(Map),
     /// Payload for `innerOn` handlers (has `eventName`), e.g. `connectionCleared` (§4.5).
     Inner(Map),
-    /// The event for `exports`, `on(name)` and listeners: as received, after stripping
-    /// `params`, `_type`, `topics`, with `lastEventSerial` and `brs` added.
-    Server(Map),
+    /// The event for `exports`, `on(name)` and listeners, as the JSON text they get: as
+    /// received, after stripping `params`, `_type`, `topics`, with `lastEventSerial` and `brs`
+    /// added. `name` is its `eventName` (`""` when it has none).
+    Server { name: String, json: String },
     /// `agentLoggedOn` applied: start the HTTP heartbeat.
     LoggedOn,
     /// `agentLoggedOff` applied while logged in: tear the session down.
@@ -152,43 +153,75 @@ impl Model {
     /// serial, as 1.3.7) and `brs` (per-connection counter 1..999, §4.2 step 4), then apply.
     ///
     /// A duplicate yields only a `Log` effect (no `Server`): it is dropped, not an error.
+    ///
+    /// The event is read in place and the text `exports` gets is the body with those edits:
+    /// a body is not built into values and written out again.
     pub fn handle_message(
         &mut self,
         body: &str,
         ctx: &EventContext,
         out: &mut Vec<Effect>,
     ) -> Result<(), EventError> {
-        let Value::Object(mut event) = json::parse(body)? else {
-            return Err(EventError::NotAnObject);
-        };
-        for key in STRIPPED {
-            event.remove(key);
-        }
-        if let Some(serial) = event.get("serial").filter(|s| !s.is_null()).cloned() {
-            if !self.serials.insert(&serial) {
-                let mut text = String::from("Error: event repeat sent ! serial ");
-                serial.write_to(&mut text);
-                out.push(Effect::Log { error: true, text });
-                return Ok(());
+        let event = ObjectText::scan(body)?.ok_or(EventError::NotAnObject)?;
+        if event.is_plain() {
+            self.handle_event(&event, ctx, out);
+        } else {
+            // Its text does not say what its object holds (a repeated key, say): written out
+            // from the object, it does.
+            let written = json::parse(body)?.to_json();
+            if let Some(event) = ObjectText::scan(&written)? {
+                self.handle_event(&event, ctx, out);
             }
-            event.insert("lastEventSerial", serial);
         }
+        Ok(())
+    }
+
+    /// [`Model::handle_message`] for a body read.
+    fn handle_event(&mut self, event: &ObjectText, ctx: &EventContext, out: &mut Vec<Effect>) {
+        let serial = event.raw("serial").filter(|s| *s != "null");
+        if let Some(serial) = serial {
+            if !self.serials.insert(serial) {
+                let text = ["Error: event repeat sent ! serial ", &compact(serial)].concat();
+                out.push(Effect::Log { error: true, text });
+                return;
+            }
+        }
+        let json = dispatched_text(event, serial, self.next_brs());
+        let name = self.apply_fields(event, &json, ctx, out);
+        out.push(Effect::Server { name, json });
+    }
+
+    /// This connection's next `brs`.
+    fn next_brs(&mut self) -> u32 {
         let brs = self.brs;
         self.brs = if (brs + 1) % 1000 == 0 { 1 } else { brs + 1 };
-        event.insert("brs", brs);
-        self.apply(event, ctx, out);
-        Ok(())
+        brs
     }
 
     /// An event object injected by the page (`deliverEvent`) or built by the client: apply it
     /// without duplicate check or `brs` (§3.5).
     pub fn apply(&mut self, event: Map, ctx: &EventContext, out: &mut Vec<Effect>) {
-        let name = event
-            .get("eventName")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let json = Value::Object(event).to_json();
+        let name = match ObjectText::scan(&json) {
+            Ok(Some(fields)) => self.apply_fields(&fields, &json, ctx, out),
+            // Never: the text was just written from an object.
+            _ => return,
+        };
+        out.push(Effect::Server { name, json });
+    }
+
+    /// Applies the event whose fields are `event`; `json` is its text as dispatched. Returns
+    /// its name: the `Server` effect is the caller's to add, last.
+    fn apply_fields(
+        &mut self,
+        event: &ObjectText,
+        json: &str,
+        ctx: &EventContext,
+        out: &mut Vec<Effect>,
+    ) -> String {
+        let name = event.str("eventName").unwrap_or_default();
         match name {
-            "agentLoggedOn" => self.logged_on(event.get("deviceId").cloned(), out),
+            "agentLoggedOn" => self.logged_on(event.value("deviceId"), out),
             "agentLoggedOff" => {
                 if self.logged_in {
                     self.logged_off(out);
@@ -197,16 +230,15 @@ impl Model {
             "agentReady" | "agentNotReady" | "agentWorkingAfterCall" | "agentAllocated" => {
                 self.allocated = name == "agentAllocated";
                 let reason = event
-                    .get("reason")
-                    .filter(|r| r.is_truthy())
-                    .cloned()
+                    .value("reason")
+                    .filter(Value::is_truthy)
                     .unwrap_or_else(|| Value::from(""));
                 out.push(Effect::Ui(agent_state_ui(name, Some(reason))));
             }
             "recordStarted" | "recordStopped" => out.push(Effect::Ui(ui(name))),
-            _ => calls::apply(&mut self.memory, name, &event, ctx, out),
+            _ => calls::apply(&mut self.memory, name, event, json, ctx, out),
         }
-        out.push(Effect::Server(event));
+        name.to_owned()
     }
 
     /// A new WebSocket connection: `brs` starts again at 1, the serial window is emptied.
@@ -257,6 +289,51 @@ impl Model {
         out.push(Effect::LoggedOff);
         out.push(Effect::Ui(ui("agentLoggedOff")));
     }
+}
+
+/// The text of the event `exports` gets: the members of `event` but [`STRIPPED`], with
+/// `lastEventSerial` (when there is a `serial`) and `brs` set in place when the event has them
+/// and added at its end otherwise, as [`Map::insert`] would.
+fn dispatched_text(event: &ObjectText, serial: Option<&str>, brs: u32) -> String {
+    let mut out = String::with_capacity(event.text().len() + 40);
+    let (mut serial_set, mut brs_set) = (false, false);
+    for (key, member) in event.members() {
+        let key = key.unwrap_or_default();
+        if STRIPPED.contains(&key) {
+            continue;
+        }
+        next_member(&mut out);
+        match (key, serial) {
+            ("lastEventSerial", Some(serial)) => {
+                out.push_str("\"lastEventSerial\":");
+                out.push_str(serial);
+                serial_set = true;
+            }
+            ("brs", _) => {
+                out.push_str("\"brs\":");
+                json::write_int(i64::from(brs), &mut out);
+                brs_set = true;
+            }
+            _ => out.push_str(member),
+        }
+    }
+    if let (Some(serial), false) = (serial, serial_set) {
+        next_member(&mut out);
+        out.push_str("\"lastEventSerial\":");
+        out.push_str(serial);
+    }
+    if !brs_set {
+        next_member(&mut out);
+        out.push_str("\"brs\":");
+        json::write_int(i64::from(brs), &mut out);
+    }
+    out.push('}');
+    out
+}
+
+/// Opens the object, or separates the next member from the one before.
+fn next_member(out: &mut String) {
+    out.push(if out.is_empty() { '{' } else { ',' });
 }
 
 /// A UI or innerOn payload with only its `eventName`.
@@ -445,9 +522,13 @@ mod tests {
         (r, out)
     }
 
-    fn server(effects: &[Effect]) -> Option<&Map> {
+    /// The dispatched event, when the last effect is one.
+    fn server(effects: &[Effect]) -> Option<Map> {
         match effects.last() {
-            Some(Effect::Server(m)) => Some(m),
+            Some(Effect::Server { json, .. }) => match json::parse(json) {
+                Ok(Value::Object(m)) => Some(m),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -462,11 +543,51 @@ mod tests {
         assert_eq!(r, Ok(()));
         let raw = server(&out).unwrap();
         assert_eq!(
-            Value::Object(raw.clone()).to_json(),
+            Value::Object(raw).to_json(),
             r#"{"eventName":"agentReady","serial":7,"lastEventSerial":7,"brs":1}"#
         );
         let (_, out) = handle(&mut m, r#"{"eventName":"agentReady","serial":8}"#);
         assert_eq!(server(&out).unwrap().get("brs"), Some(&Value::from(2_i64)));
+    }
+
+    /// The text `exports` gets, as dispatched.
+    fn dispatched(effects: &[Effect]) -> Option<&str> {
+        match effects.last() {
+            Some(Effect::Server { json, .. }) => Some(json),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_dispatched_text_is_the_body_edited_in_place() {
+        let mut m = Model::new();
+        for (body, text) in [
+            // Members keep their text and order; the annotations replace members of their name.
+            (
+                r#"{"_type":"x","brs":"old","eventName":"a","params":{"p":1},"lastEventSerial":0,"serial":3,"t":"\/"}"#,
+                r#"{"brs":1,"eventName":"a","lastEventSerial":3,"serial":3,"t":"\/"}"#,
+            ),
+            // Without a serial an existing lastEventSerial stays as it was.
+            (
+                r#"{ "eventName" : "b", "lastEventSerial":5 , "topics":[] }"#,
+                r#"{"eventName" : "b","lastEventSerial":5,"brs":2}"#,
+            ),
+            (
+                r#"{"params":1,"serial":null}"#,
+                r#"{"serial":null,"brs":3}"#,
+            ),
+            (r#"{}"#, r#"{"brs":4}"#),
+        ] {
+            let (r, out) = handle(&mut m, body);
+            assert_eq!(r, Ok(()));
+            assert_eq!(dispatched(&out), Some(text), "{body}");
+        }
+        // A repeated key or a lone surrogate: built, then written out, as before.
+        let (_, out) = handle(&mut m, r#"{"a":1,"serial":9,"a":"\ud800"}"#);
+        assert_eq!(
+            dispatched(&out),
+            Some("{\"a\":\"\u{FFFD}\",\"serial\":9,\"lastEventSerial\":9,\"brs\":5}")
+        );
     }
 
     #[test]
