@@ -397,11 +397,16 @@ function wellClientAdapter(Core, host, hooks) {
   var sockets = new Map(); // socket id -> WebSocket
   var requests = new Map(); // request id -> its AbortController (or null)
   var timer = { at: undefined, handle: undefined };
-  var clock = { ticker: undefined, shown: '' };
+  // The status clock: its ticker, the text shown, and since when the core counted for it.
+  var clock = { ticker: undefined, shown: '', since: undefined };
+  var uiSet = false; // what the core was last told by setUi (it starts without a UI layer)
   var clickClass = null;
   var downloadUrl = null;
   var driving = false;
   var encoder = new TextEncoder();
+  // Text messages are encoded into this buffer, grown as needed: a fresh array per message
+  // costs several times what encoding does.
+  var textBuffer = new Uint8Array(4096);
 
   if (win) {
     win.addEventListener('pagehide', function () {
@@ -421,10 +426,19 @@ function wellClientAdapter(Core, host, hooks) {
 
   // The core, told the time of the input about to be made and whether a UI layer is there.
   function input() {
-    core.setUi(uiInstalled());
+    syncUi();
     var date = new Date();
     core.setTime(performance.now(), date.getTime(), date.getTimezoneOffset());
     return core;
+  }
+
+  // Tells the core whether a UI layer is there, when that changed.
+  function syncUi() {
+    var installed = uiInstalled();
+    if (installed !== uiSet) {
+      uiSet = installed;
+      core.setUi(installed);
+    }
   }
 
   // `typeof host.ui.main === 'function'`: a page may install or remove a UI layer any time.
@@ -547,12 +561,12 @@ function wellClientAdapter(Core, host, hooks) {
     }
     driving = true;
     try {
-      core.setUi(uiInstalled());
+      syncUi();
       for (var step = core.poll(); step !== undefined; step = core.poll()) {
         perform(JSON.parse(step));
       }
       armTimer();
-      updateStatusClock();
+      updateStatusClock(false);
     } finally {
       driving = false;
     }
@@ -610,14 +624,15 @@ function wellClientAdapter(Core, host, hooks) {
   }
 
   // Shows the core's status clock in #well-time-clock while the page has that element
-  // (PROTOCOL.md §11.1); pages without it see no DOM write.
-  function updateStatusClock() {
+  // (PROTOCOL.md §11.1); pages without it see no DOM write. Between ticks the text changes
+  // only when the core restarts the clock, so only then is it asked for.
+  function updateStatusClock(tick) {
     if (!win || !doc) {
       return;
     }
-    var text = core.statusClock(performance.now());
+    var since = core.clockSince();
     var element;
-    if (text === undefined) {
+    if (since === undefined) {
       if (clock.ticker !== undefined) {
         win.clearInterval(clock.ticker);
         clock.ticker = undefined;
@@ -627,9 +642,10 @@ function wellClientAdapter(Core, host, hooks) {
         }
       }
       clock.shown = '';
+      clock.since = undefined;
       return;
     }
-    if (clock.ticker !== undefined && clock.shown === text) {
+    if (!tick && clock.ticker !== undefined && clock.since === since) {
       return;
     }
     element = doc.getElementById(CLOCK_ID);
@@ -639,13 +655,18 @@ function wellClientAdapter(Core, host, hooks) {
         clock.ticker = undefined;
       }
       clock.shown = '';
+      clock.since = undefined;
       return;
     }
-    element.textContent = text;
-    clock.shown = text;
+    var text = core.statusClock(performance.now());
+    clock.since = since;
+    if (text !== clock.shown) {
+      element.textContent = text;
+      clock.shown = text;
+    }
     if (clock.ticker === undefined) {
       clock.ticker = attempt(function () {
-        return win.setInterval(updateStatusClock, CLOCK_TICK_MS);
+        return win.setInterval(function () { updateStatusClock(true); }, CLOCK_TICK_MS);
       }, undefined);
     }
   }
@@ -670,7 +691,7 @@ function wellClientAdapter(Core, host, hooks) {
       var data = event.data;
       var bytes = data instanceof ArrayBuffer
         ? new Uint8Array(data)
-        : encoder.encode(typeof data === 'string' ? data : '');
+        : utf8(typeof data === 'string' ? data : '');
       input().wsMessage(id, bytes);
       drive();
     };
@@ -681,6 +702,15 @@ function wellClientAdapter(Core, host, hooks) {
       drive();
     };
     sockets.set(id, ws);
+  }
+
+  // `text` as UTF-8, in the shim's buffer: valid until the next call (the core copies it).
+  function utf8(text) {
+    // Each UTF-16 unit takes at most three bytes.
+    if (textBuffer.length < text.length * 3) {
+      textBuffer = new Uint8Array(text.length * 3);
+    }
+    return textBuffer.subarray(0, encoder.encodeInto(text, textBuffer).written);
   }
 
   // A socket that is closing drops the frame (its close event follows).
@@ -989,7 +1019,12 @@ function wellClientAdapter(Core, host, hooks) {
     if (target === null || (typeof target !== 'object' && typeof target !== 'function')) {
       return undefined;
     }
-    return attempt(function () { return target[key]; }, undefined);
+    // Not through `attempt`: this runs several times per event, and a closure each time adds up.
+    try {
+      return target[key];
+    } catch (e) {
+      return undefined;
+    }
   }
 
   // The text of anything page code can throw ("TypeError: x is not a function").

@@ -22,7 +22,7 @@ use core::fmt;
 
 mod object_text;
 
-pub use object_text::ObjectText;
+pub use object_text::{Edit, ObjectText};
 
 /// Nesting deeper than this is refused: events are at most four levels deep.
 pub const MAX_DEPTH: usize = 64;
@@ -85,20 +85,25 @@ pub(crate) fn int_of(text: &str) -> Option<i64> {
 
 impl From<i64> for Number {
     fn from(n: i64) -> Self {
-        Number(int_text(n).into_boxed_str())
+        let mut digits = [0u8; 20];
+        Number(Box::from(decimal(n, &mut digits)))
     }
 }
 
 /// Decimal text of an integer without `core::fmt` (keeps float formatting out of the bundle).
 pub fn int_text(n: i64) -> String {
-    let mut out = String::with_capacity(20);
-    write_int(n, &mut out);
-    out
+    let mut digits = [0u8; 20];
+    decimal(n, &mut digits).to_owned()
 }
 
 /// Appends the decimal text of an integer to `out`.
 pub fn write_int(n: i64, out: &mut String) {
-    let mut buf = [0u8; 20];
+    let mut digits = [0u8; 20];
+    out.push_str(decimal(n, &mut digits));
+}
+
+/// The decimal text of `n`, written at the end of `buf` (20 bytes hold any `i64`).
+fn decimal(n: i64, buf: &mut [u8; 20]) -> &str {
     let mut i = buf.len();
     let mut m = n.unsigned_abs();
     loop {
@@ -111,18 +116,41 @@ pub fn write_int(n: i64, out: &mut String) {
             break;
         }
     }
-    if n < 0 {
-        out.push('-');
+    if n < 0 && i > 0 {
+        i -= 1;
+        if let Some(slot) = buf.get_mut(i) {
+            *slot = b'-';
+        }
     }
-    // ASCII digits: each byte is a char.
-    for b in buf.get(i..).unwrap_or(&[]) {
-        out.push(char::from(*b));
-    }
+    core::str::from_utf8(buf.get(i..).unwrap_or_default()).unwrap_or_default()
 }
 
 /// An insertion-ordered JSON object.
 #[derive(Clone, Debug, PartialEq, Default)]
-pub struct Map(Vec<(String, Value)>);
+pub struct Map(Vec<(Key, Value)>);
+
+/// An object key. The SDK writes its own objects (UI events, summaries, states) with keys it
+/// names in the code, [`Map::with`]; those are kept as they are, without a copy each.
+#[derive(Clone, Debug)]
+enum Key {
+    Named(&'static str),
+    Text(Box<str>),
+}
+
+impl Key {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Named(k) => k,
+            Key::Text(k) => k,
+        }
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
 
 impl Map {
     /// An empty object.
@@ -130,15 +158,21 @@ impl Map {
         Map(Vec::new())
     }
 
+    /// An empty object with room for `entries`.
+    pub fn with_capacity(entries: usize) -> Self {
+        Map(Vec::with_capacity(entries))
+    }
+
     /// Where `key` is. Every lookup goes through here: events are read field by field, and
     /// the parser checks each key for an earlier duplicate, so keys are told apart by length
     /// and first byte before any full comparison.
     #[inline(never)]
     fn position(&self, key: &str) -> Option<usize> {
-        let first = key.as_bytes().first();
-        self.0
-            .iter()
-            .position(|(k, _)| k.len() == key.len() && k.as_bytes().first() == first && k == key)
+        let key = key.as_bytes();
+        self.0.iter().position(|(k, _)| {
+            let k = k.as_str().as_bytes();
+            k.len() == key.len() && k.first() == key.first() && k == key
+        })
     }
 
     /// The value under `key`.
@@ -154,13 +188,13 @@ impl Map {
 
     /// Sets `key`: a new key goes last, an existing one keeps its place.
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) {
-        self.insert_value(key.into(), value.into());
+        self.insert_value(Key::Text(key.into().into_boxed_str()), value.into());
     }
 
     // One copy of the insertion code, however many key and value types call it.
     #[inline(never)]
-    fn insert_value(&mut self, key: String, value: Value) {
-        match self.get_mut(&key) {
+    fn insert_value(&mut self, key: Key, value: Value) {
+        match self.get_mut(key.as_str()) {
             Some(slot) => *slot = value,
             None => self.0.push((key, value)),
         }
@@ -192,16 +226,16 @@ impl Map {
         self.0.is_empty()
     }
 
-    /// Builder form of [`Map::insert`].
+    /// Builder form of [`Map::insert`], for a key named in the code.
     #[must_use]
-    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+    pub fn with(mut self, key: &'static str, value: impl Into<Value>) -> Self {
         self.with_value(key, value.into());
         self
     }
 
     #[inline(never)]
-    fn with_value(&mut self, key: &str, value: Value) {
-        self.insert_value(key.to_owned(), value);
+    fn with_value(&mut self, key: &'static str, value: Value) {
+        self.insert_value(Key::Named(key), value);
     }
 }
 
@@ -385,10 +419,7 @@ pub fn write_string(s: &str, out: &mut String) {
     let mut rest = s;
     // Copy the runs between escapes in one go; escapes are all ASCII, so a run ends on a char
     // boundary.
-    while let Some(at) = rest
-        .bytes()
-        .position(|b| b < 0x20 || b == b'"' || b == b'\\')
-    {
+    while let Some(at) = special_at(rest.as_bytes()) {
         let (run, tail) = rest.split_at_checked(at).unwrap_or((rest, ""));
         out.push_str(run);
         let Some(&b) = tail.as_bytes().first() else {
@@ -413,6 +444,37 @@ pub fn write_string(s: &str, out: &mut String) {
     }
     out.push_str(rest);
     out.push('"');
+}
+
+/// Where the first byte that a JSON string cannot hold as it is (`"`, `\\` or a control
+/// character) is in `bytes`. Strings are most of an event's text, so they are searched eight
+/// bytes at a time: each test below marks the bytes it finds with their top bit, and the lowest
+/// mark is the first such byte (a borrow only ever marks bytes above a real find).
+fn special_at(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let zero_bytes = |w: u64| w.wrapping_sub(ONES) & !w;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let Some(eight) = chunk.first_chunk::<8>() else {
+            break;
+        };
+        let w = u64::from_le_bytes(*eight);
+        let found = (zero_bytes(w ^ (ONES * u64::from(b'"')))
+            | zero_bytes(w ^ (ONES * u64::from(b'\\')))
+            | w.wrapping_sub(ONES * 0x20) & !w)
+            & TOPS;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|i| at + i)
 }
 
 /// Why a text is not JSON.
@@ -726,10 +788,7 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         // Most strings have no escape: they are their text.
         let start = self.pos;
-        let end = self.bytes.get(start..).and_then(|rest| {
-            rest.iter()
-                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-        });
+        let end = self.bytes.get(start..).and_then(special_at);
         if let Some(len) = end {
             if self.bytes.get(start + len) == Some(&b'"') {
                 self.pos = start + len + 1;
@@ -810,6 +869,28 @@ mod tests {
     }
 
     #[test]
+    fn special_bytes_are_found_wherever_they_are() {
+        let plain: Vec<u8> = (0x20..=0xff)
+            .filter(|b| *b != b'"' && *b != b'\\')
+            .collect();
+        assert_eq!(special_at(&plain), None);
+        for len in 0..20 {
+            for at in 0..len {
+                for special in [b'"', b'\\', 0, 0x1f, b'\n'] {
+                    let mut bytes: Vec<u8> = plain.iter().cycle().take(len).copied().collect();
+                    bytes[at] = special;
+                    // A later special byte, and bytes that borrow, change nothing.
+                    if at + 2 < len {
+                        bytes[at + 2] = b'"';
+                        bytes[at + 1] = 0;
+                    }
+                    assert_eq!(special_at(&bytes), Some(at), "{bytes:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn repeated_key_keeps_first_position_and_last_value() {
         let v = parse(r#"{"a":1,"b":2,"a":3}"#).unwrap();
         assert_eq!(v.to_json(), r#"{"a":3,"b":2}"#);
@@ -869,9 +950,9 @@ mod tests {
         match v {
             Value::Array(a) => Value::Array(a.into_iter().map(sorted).collect()),
             Value::Object(m) => {
-                let mut kv: Vec<(String, Value)> =
+                let mut kv: Vec<(Key, Value)> =
                     m.0.into_iter().map(|(k, v)| (k, sorted(v))).collect();
-                kv.sort_by(|a, b| a.0.cmp(&b.0));
+                kv.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
                 Value::Object(Map(kv))
             }
             v => v,

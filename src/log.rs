@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 
-use crate::time::{clock_text, date_time, log_stamp, WallClock};
+use crate::time::{clock_text, date_time, log_stamp, write_log_stamp, WallClock};
 
 /// Entries kept; the oldest is dropped first.
 pub const MAX_ENTRIES: usize = 2500;
@@ -45,7 +45,7 @@ impl EventLog {
         };
         let mut line = String::with_capacity(cut.len() + 24);
         line.push('[');
-        line.push_str(&log_stamp(at));
+        write_log_stamp(at, &mut line);
         line.push_str("]: ");
         line.push_str(cut);
         self.entries.push_back(line);

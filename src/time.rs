@@ -126,21 +126,33 @@ fn push2(out: &mut String, n: u32) {
 
 /// `MM-DD HH:mm:ss.mmm` in local time: the stamp of event-log lines.
 pub fn log_stamp(at: WallClock) -> String {
-    let c = at.local();
     let mut out = String::with_capacity(18);
-    push2(&mut out, c.month);
-    out.push('-');
-    push2(&mut out, c.day);
-    out.push(' ');
-    push2(&mut out, c.hour);
-    out.push(':');
-    push2(&mut out, c.minute);
-    out.push(':');
-    push2(&mut out, c.second);
-    out.push('.');
-    out.push(char::from(b'0' + (c.millis / 100 % 10) as u8));
-    push2(&mut out, c.millis % 100);
+    write_log_stamp(at, &mut out);
     out
+}
+
+/// Appends [`log_stamp`] to `out`.
+pub fn write_log_stamp(at: WallClock, out: &mut String) {
+    let c = at.local();
+    // Written as bytes, then added in one piece: it is done for every event logged.
+    let mut stamp = *b"MM-DD HH:mm:ss.mmm";
+    let digits = [
+        (0, c.month),
+        (3, c.day),
+        (6, c.hour),
+        (9, c.minute),
+        (12, c.second),
+        (15, c.millis / 10),
+    ];
+    for (at, n) in digits {
+        if let Some(pair) = stamp.get_mut(at..at + 2) {
+            pair.copy_from_slice(&[b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8]);
+        }
+    }
+    if let Some(last) = stamp.get_mut(17) {
+        *last = b'0' + (c.millis % 10) as u8;
+    }
+    out.push_str(core::str::from_utf8(&stamp).unwrap_or_default());
 }
 
 /// `YYYY-MM-DD HH:mm:ss` in local time.

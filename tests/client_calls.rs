@@ -14,7 +14,7 @@ mod support;
 use std::fs;
 
 use support::*;
-use well_client::client::{Output, Target};
+use well_client::client::{Delivery, Output, Target};
 use well_client::json::{self, Value};
 
 fn inbound_delivered(page: &mut Page, call: &str, serial: u32) {
@@ -482,6 +482,40 @@ fn dispatch_order_is_ui_inner_exports_on_listeners() {
     let cleared = page.delivered_to(inner).pop().unwrap();
     assert_eq!(cleared.get("isEstatblished"), Some(&Value::Bool(false)));
     assert_eq!(text(&cleared, "partyDevice"), "13800000000@test.cc");
+}
+
+#[test]
+fn a_summary_handler_registered_by_earlier_page_code_gets_the_whole_summary() {
+    // Without an innerOn handler the summary is queued without its copy of the event; page
+    // code that runs first (the UI hook here) may register one, which then gets it whole.
+    let mut page = Page::new();
+    page.client.set_ui_installed(true);
+    page.login();
+    inbound_delivered(&mut page, "c1", 3001);
+    page.forget();
+    let body = r#"{"eventName":"connectionCleared","eventTime":"2019.05.09 10:00:09","serial":3002,"callId":"c1","deviceId":"8001@test.cc","releasingDevice":"8001@test.cc","_type":"x"}"#;
+    let frame = format!(
+        "MESSAGE\nsubscription:sub-0\nmessage-id:m-late\ncontent-length:{}\n\n{body}\0",
+        body.len()
+    );
+    let now = page.now();
+    page.client
+        .handle_ws_message(page.socket.unwrap(), frame.as_bytes(), now);
+    while page.client.poll_output().is_some() {}
+    assert!(matches!(
+        page.client.poll_delivery(),
+        Some(Delivery::Ui { .. })
+    ));
+    let inner = page.inner_on("connectionCleared");
+    page.pump();
+    let cleared = page.delivered_to(inner).pop().expect("the summary");
+    let raw = page.exported().pop().unwrap();
+    assert_eq!(
+        raw.get("lastEventSerial").and_then(Value::as_i64),
+        Some(3002)
+    );
+    assert_eq!(cleared.get("data"), Some(&raw));
+    assert_eq!(cleared.get("isEstatblished"), Some(&Value::Bool(false)));
 }
 
 #[test]

@@ -38,6 +38,7 @@ let wasm_bindgen = (function () {
     poll() { return this.steps.shift(); }
     deadline() { return undefined; }
     statusClock() { return undefined; }
+    clockSince() { return undefined; }
   };
   return init;
 })();

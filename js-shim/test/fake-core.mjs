@@ -65,6 +65,10 @@ export class FakeCore {
   statusClock() {
     return undefined;
   }
+
+  clockSince() {
+    return undefined;
+  }
 }
 
 for (const method of [

@@ -445,7 +445,8 @@ impl Client {
         let Some(number) = number.filter(|n| !n.trim().is_empty()) else {
             return self.invalid("a phone number is needed");
         };
-        let mut body = Map::new().with(field, number.trim());
+        let mut body = Map::new();
+        body.insert(field, number.trim());
         if let Some((k, v)) = extra {
             body.insert(k, v);
         }

@@ -1000,6 +1000,9 @@ impl Client {
         };
         let mut effects = Vec::new();
         let ctx = context(&self.env, &self.config, now);
+        // The summary's copy of the event is built only for a handler (see `Queued::Summary`).
+        self.model
+            .set_summary_data(self.handlers.has_inner("connectionCleared"));
         if let Err(e) = self.model.handle_message(text, &ctx, &mut effects) {
             let mut line = String::from("dropped an event: ");
             line.push_str(e.as_str());
@@ -1018,7 +1021,16 @@ impl Client {
                     }
                     self.queue.push_back(Queued::Ui(m));
                 }
-                Effect::Inner(m) => self.queue.push_back(Queued::Inner(m)),
+                Effect::Inner(m) => {
+                    let summary = m.get("eventName").and_then(Value::as_str)
+                        == Some("connectionCleared")
+                        && !m.contains_key("data");
+                    self.queue.push_back(if summary {
+                        Queued::Summary(m)
+                    } else {
+                        Queued::Inner(m)
+                    });
+                }
                 Effect::Server { name, json } => {
                     if self.config.use_event_log {
                         self.log.push(now.wall, &json);

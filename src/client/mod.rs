@@ -58,7 +58,7 @@ use std::collections::VecDeque;
 
 use crate::api::{Rejection, Request};
 use crate::config::Config;
-use crate::json::{Map, Value};
+use crate::json::{self, Map, Value};
 use crate::log::EventLog;
 use crate::model::Model;
 use crate::session::heartbeat::Heartbeat;
@@ -182,6 +182,10 @@ pub enum Delivery {
 enum Queued {
     Ui(Map),
     Inner(Map),
+    /// The innerOn `connectionCleared` summary without its `data`: the model leaves the copy
+    /// of the event out unless a handler wants it, and if one was registered since, the event
+    /// is taken from the frame's `Server` delivery, which follows in the queue.
+    Summary(Map),
     /// A server event, already serialized (the event log needs the same text).
     Server {
         name: String,
@@ -497,6 +501,21 @@ impl Client {
                         targets,
                     }
                 }
+                Queued::Summary(mut payload) => {
+                    let targets = self.handlers.inner_targets("connectionCleared");
+                    if targets.is_empty() {
+                        continue;
+                    }
+                    let event = self.queue.iter().find_map(|q| match q {
+                        Queued::Server { json, .. } => json::parse(json).ok(),
+                        _ => None,
+                    });
+                    payload.insert("data", event.unwrap_or_default());
+                    Delivery::Event {
+                        payload: Value::Object(payload).to_json(),
+                        targets,
+                    }
+                }
                 Queued::Server { name, json } => Delivery::Event {
                     targets: self.handlers.server_targets(&name),
                     payload: json,
@@ -560,11 +579,14 @@ impl Client {
 
     /// The status clock text `H:MM:SS` (§11.1), while it runs.
     pub fn status_clock(&self, now: Instant) -> Option<String> {
-        if !self.config.use_clock {
-            return None;
-        }
-        self.clock_since
+        self.status_clock_since()
             .map(|since| crate::time::clock_text(now.since(since)))
+    }
+
+    /// Since when the status clock counts, while it runs: its text changes only with the
+    /// seconds while this stays the same.
+    pub fn status_clock_since(&self) -> Option<Instant> {
+        self.clock_since.filter(|_| self.config.use_clock)
     }
 
     /// Whether `id` is still registered (the adapter frees functions that are not).

@@ -24,21 +24,43 @@ use super::{int_of, parse, Map, ParseError, Parser, Value};
 pub struct ObjectText<'a> {
     text: &'a str,
     members: Vec<Member>,
+    /// String values with escapes, decoded: (member index, text).
+    decoded: Vec<(usize, String)>,
     plain: bool,
 }
 
 #[derive(Clone, Debug)]
 struct Member {
-    /// The key's opening quote.
+    /// The key's opening quote; the key starts one byte later.
     start: usize,
-    /// The key between its quotes.
-    key: (usize, usize),
-    /// The key has escapes: it is not compared by its text.
-    key_escaped: bool,
+    /// Where the key ends (its closing quote).
+    key_end: usize,
     /// The value's JSON text.
     value: (usize, usize),
-    /// A string value that has escapes, decoded.
-    decoded: Option<String>,
+    /// The key's length and first byte, [`ESCAPED`] for a key with escapes: lookups compare
+    /// this before any text.
+    tag: u32,
+}
+
+/// The tag of a key with escapes, which no key looked up has.
+const ESCAPED: u32 = u32::MAX;
+
+fn tag(key: &[u8]) -> u32 {
+    let len = u32::try_from(key.len())
+        .unwrap_or(u32::MAX)
+        .min(0x00ff_fffe);
+    len << 8 | u32::from(key.first().copied().unwrap_or(0))
+}
+
+/// What [`ObjectText::write_edited`] does with a member.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// Copied as it is.
+    Keep,
+    /// Left out.
+    Drop,
+    /// Written with this value (JSON text) instead.
+    Replace(String),
 }
 
 impl<'a> ObjectText<'a> {
@@ -46,13 +68,15 @@ impl<'a> ObjectText<'a> {
     /// not an object, the error `parse` gives when it is not JSON.
     pub fn scan(text: &'a str) -> Result<Option<ObjectText<'a>>, ParseError> {
         let mut p = Parser::new(text);
-        let Some(members) = p.object_members()? else {
+        let mut decoded = Vec::new();
+        let Some(members) = p.object_members(&mut decoded)? else {
             return Ok(None);
         };
-        let plain = !p.lossy && plain_keys(text, &members);
+        let plain = !p.lossy && plain_keys(text.as_bytes(), &members);
         Ok(Some(ObjectText {
             text,
             members,
+            decoded,
             plain,
         }))
     }
@@ -69,34 +93,38 @@ impl<'a> ObjectText<'a> {
         self.plain
     }
 
-    /// The last member named `key` (as `JSON.parse` keeps the last of repeated keys); keys
-    /// with escapes never match.
-    fn member(&self, key: &str) -> Option<&Member> {
-        let key = key.as_bytes();
-        self.members.iter().rev().find(|m| {
-            !m.key_escaped
-                && self.text.as_bytes().get(m.key.0..m.key.1).is_some_and(|k| {
-                    // Length and first byte tell most keys apart before a full comparison.
-                    k.len() == key.len() && k.first() == key.first() && k == key
-                })
+    /// The key of `m`, `None` when it has escapes.
+    fn key(&self, m: &Member) -> Option<&'a str> {
+        if m.tag == ESCAPED {
+            return None;
+        }
+        self.text.get(m.start + 1..m.key_end)
+    }
+
+    /// The last member named `key` (as `JSON.parse` keeps the last of repeated keys) and its
+    /// index; keys with escapes never match.
+    fn member(&self, key: &str) -> Option<(usize, &Member)> {
+        let wanted = tag(key.as_bytes());
+        let bytes = self.text.as_bytes();
+        self.members.iter().enumerate().rev().find(|(_, m)| {
+            m.tag == wanted && bytes.get(m.start + 1..m.key_end) == Some(key.as_bytes())
         })
     }
 
     /// The JSON text of the value under `key`.
     pub fn raw(&self, key: &str) -> Option<&'a str> {
-        let (start, end) = self.member(key)?.value;
-        self.text.get(start..end)
+        let (_, m) = self.member(key)?;
+        self.text.get(m.value.0..m.value.1)
     }
 
     /// The string under `key`; `None` when absent or not a string.
     pub fn str(&self, key: &str) -> Option<&str> {
-        let m = self.member(key)?;
-        if let Some(decoded) = &m.decoded {
+        let (at, m) = self.member(key)?;
+        if let Some((_, decoded)) = self.decoded.iter().find(|(i, _)| *i == at) {
             return Some(decoded);
         }
-        let (start, end) = m.value;
         self.text
-            .get(start..end)?
+            .get(m.value.0..m.value.1)?
             .strip_prefix('"')?
             .strip_suffix('"')
     }
@@ -119,41 +147,67 @@ impl<'a> ObjectText<'a> {
         }
     }
 
-    /// Each member in order: its key (`None` when it has escapes) and its text, `"key":value`.
-    pub fn members(&self) -> impl Iterator<Item = (Option<&'a str>, &'a str)> + '_ {
-        let text = self.text;
-        self.members.iter().map(move |m| {
-            let key = if m.key_escaped {
-                None
-            } else {
-                text.get(m.key.0..m.key.1)
-            };
-            (key, text.get(m.start..m.value.1).unwrap_or_default())
-        })
+    /// Writes `{` and the members, each as `edit` says for its key (`None` when the key has
+    /// escapes); runs of kept members are copied in one piece, separators and all. Returns
+    /// whether a member was written: the object is left open, for the caller to add members
+    /// (`,"key":value`) and close.
+    pub fn write_edited(
+        &self,
+        out: &mut String,
+        mut edit: impl FnMut(Option<&str>) -> Edit,
+    ) -> bool {
+        out.push('{');
+        let mut wrote = false;
+        // Kept members not yet copied: from the first one's start to the last one's end.
+        let mut run: Option<(usize, usize)> = None;
+        let copy = |out: &mut String, from: usize, to: usize, wrote: &mut bool| {
+            if *wrote {
+                out.push(',');
+            }
+            out.push_str(self.text.get(from..to).unwrap_or_default());
+            *wrote = true;
+        };
+        for m in &self.members {
+            match edit(self.key(m)) {
+                Edit::Keep => run = Some((run.map_or(m.start, |(from, _)| from), m.value.1)),
+                edit => {
+                    if let Some((from, to)) = run.take() {
+                        copy(out, from, to, &mut wrote);
+                    }
+                    if let Edit::Replace(value) = edit {
+                        // The key as written, up to the value.
+                        copy(out, m.start, m.value.0, &mut wrote);
+                        out.push_str(&value);
+                    }
+                }
+            }
+        }
+        if let Some((from, to)) = run {
+            copy(out, from, to, &mut wrote);
+        }
+        wrote
     }
 }
 
 /// Whether no key has escapes and none is repeated.
-fn plain_keys(text: &str, members: &[Member]) -> bool {
-    let key = |m: &Member| text.get(m.key.0..m.key.1).unwrap_or_default();
-    // A bit per (length, first byte, last byte): two keys can only be equal when their bits
-    // are, so most keys are checked against the earlier ones with one test.
+fn plain_keys(text: &[u8], members: &[Member]) -> bool {
+    let key = |m: &Member| text.get(m.start + 1..m.key_end).unwrap_or_default();
+    // A bit per tag and last byte: two keys can only be equal when their bits are, so most
+    // keys are checked against the earlier ones with one test.
     let mut seen = 0u64;
     for (i, m) in members.iter().enumerate() {
-        if m.key_escaped {
+        if m.tag == ESCAPED {
             return false;
         }
-        let k = key(m).as_bytes();
-        let mix = k.len()
-            ^ usize::from(k.first().copied().unwrap_or(0)) << 2
-            ^ usize::from(k.last().copied().unwrap_or(0)) << 4;
-        let bit = 1u64 << (mix % 64);
+        let k = key(m);
+        let last = u32::from(k.last().copied().unwrap_or(0));
+        let bit = 1u64 << ((m.tag ^ m.tag >> 8 ^ last << 3) % 64);
         if seen & bit != 0
             && members
                 .get(..i)
                 .unwrap_or_default()
                 .iter()
-                .any(|earlier| key(earlier).as_bytes() == k)
+                .any(|earlier| earlier.tag == m.tag && key(earlier) == k)
         {
             return false;
         }
@@ -164,9 +218,13 @@ fn plain_keys(text: &str, members: &[Member]) -> bool {
 
 impl Parser<'_> {
     /// The members of the object that must make up the whole text, or `None` for another
-    /// value. Checked step by step as [`Parser::walk`] checks an object, so that a text that
-    /// is not JSON fails with the error `parse` gives.
-    fn object_members(&mut self) -> Result<Option<Vec<Member>>, ParseError> {
+    /// value; string values with escapes go to `decoded`, by member index. Checked step by
+    /// step as [`Parser::walk`] checks an object, so that a text that is not JSON fails with
+    /// the error `parse` gives.
+    fn object_members(
+        &mut self,
+        decoded: &mut Vec<(usize, String)>,
+    ) -> Result<Option<Vec<Member>>, ParseError> {
         self.skip_ws();
         if self.peek() != Some(b'{') {
             self.skip_value(0)?;
@@ -187,18 +245,22 @@ impl Parser<'_> {
                 self.expect_byte(b':')?;
                 self.skip_ws();
                 let value_start = self.pos;
-                let decoded = if self.peek() == Some(b'"') {
-                    self.string_span()?.2
+                if self.peek() == Some(b'"') {
+                    if let Some(text) = self.string_span()?.2 {
+                        decoded.push((members.len(), text));
+                    }
                 } else {
                     self.skip_value(1)?;
-                    None
+                }
+                let tag = match decoded_key {
+                    Some(_) => ESCAPED,
+                    None => tag(self.bytes.get(key_start..key_end).unwrap_or_default()),
                 };
                 members.push(Member {
                     start,
-                    key: (key_start, key_end),
-                    key_escaped: decoded_key.is_some(),
+                    key_end,
                     value: (value_start, self.pos),
-                    decoded,
+                    tag,
                 });
                 self.skip_ws();
                 match self.peek() {
@@ -238,9 +300,17 @@ mod tests {
         assert_eq!(o.str("o"), None);
         assert_eq!(o.str("s"), Some(""));
         assert_eq!(o.raw("missing"), None);
-        let members: Vec<_> = o.members().collect();
-        assert_eq!(members.first(), Some(&(Some("a"), r#""a" : "x\u00e9""#)));
-        assert_eq!(members.len(), 6);
+        let mut out = String::new();
+        let edit = |key: Option<&str>| match key {
+            Some("n") => Edit::Drop,
+            Some("f") => Edit::Replace("2".into()),
+            _ => Edit::Keep,
+        };
+        assert!(o.write_edited(&mut out, edit));
+        assert_eq!(
+            out,
+            r#"{"a" : "x\u00e9","f":2,"o":{"k":[true,null]},"e":{},"s":"""#
+        );
         assert!(o.is_plain());
     }
 
@@ -310,9 +380,23 @@ mod tests {
                         }
                     }
                     if o.is_plain() {
-                        let copied: Vec<&str> = o.members().map(|(_, m)| m).collect();
-                        let joined = ["{", &copied.join(","), "}"].concat();
-                        prop_assert_eq!(parse(&joined).unwrap(), v);
+                        let mut copied = String::new();
+                        o.write_edited(&mut copied, |_| Edit::Keep);
+                        copied.push('}');
+                        prop_assert_eq!(parse(&copied).unwrap(), v.clone());
+                        // Every other member left out, the rest renamed to null.
+                        let mut edited = String::new();
+                        let mut i = 0;
+                        o.write_edited(&mut edited, |_| {
+                            i += 1;
+                            if i % 2 == 0 { Edit::Drop } else { Edit::Replace("null".into()) }
+                        });
+                        edited.push('}');
+                        let expected: Map = map
+                            .iter()
+                            .step_by(2)
+                            .fold(Map::new(), |mut m, (k, _)| { m.insert(k, Value::Null); m });
+                        prop_assert_eq!(parse(&edited).unwrap(), Value::Object(expected));
                     }
                 }
             }

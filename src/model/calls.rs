@@ -12,13 +12,13 @@ use super::devices::{device_number, is_external_device};
 use super::memory::{Call, CallMemory, LegState, Party};
 use super::{log, ui, Effect, EventContext};
 
-/// Applies the call event `name`, whose fields are `event` and whose text as dispatched is
-/// `json`; other names change nothing.
+/// Applies the call event `name`, whose fields are `event`; other names change nothing.
+/// `data` is the event's text as dispatched, for the innerOn summary (`None`: left out).
 pub(super) fn apply(
     memory: &mut CallMemory,
     name: &str,
     event: &ObjectText,
-    json: &str,
+    data: Option<&str>,
     ctx: &EventContext,
     out: &mut Vec<Effect>,
 ) {
@@ -30,7 +30,7 @@ pub(super) fn apply(
         "retrieved" => hold(memory, event, ctx.own_device, LegState::Connected, out),
         "transferred" => transferred(memory, event, ctx.own_device, out),
         "conferenced" => conferenced(memory, event, ctx.own_device, out),
-        "connectionCleared" => cleared(memory, event, json, ctx.own_device, out),
+        "connectionCleared" => cleared(memory, event, data, ctx.own_device, out),
         _ => {}
     }
 }
@@ -95,14 +95,14 @@ pub(super) fn time_or_now(time: Option<&str>, ctx: &EventContext) -> i64 {
 
 /// UI `originated`/`delivered` without `autoAnswer`, and `established` without `isCalling`.
 fn ui_call(name: &str, call_id: &str, other: &str, is_calling: Option<bool>) -> Map {
-    let mut m = ui(name)
+    let m = ui(name)
         .with("deviceId", other)
         .with("device", device_number(other))
         .with("callId", call_id);
-    if let Some(c) = is_calling {
-        m.insert("isCalling", c);
+    match is_calling {
+        Some(c) => m.with("isCalling", c),
+        None => m,
     }
-    m
 }
 
 pub(super) fn ui_originated(call_id: &str, other: &str, is_calling: bool) -> Map {
@@ -428,7 +428,7 @@ fn add_party(memory: &mut CallMemory, event: &ObjectText, call_id: &str, own: &s
 fn cleared(
     memory: &mut CallMemory,
     event: &ObjectText,
-    json: &str,
+    data: Option<&str>,
     own: &str,
     out: &mut Vec<Effect>,
 ) {
@@ -457,16 +457,16 @@ fn cleared(
         }
         return;
     };
-    let summary = cleared_summary(call, me, json);
+    let summary = cleared_summary(call, me, data);
     let device = call.cleared_device_for(own);
     memory.remove(call_id);
     out.push(Effect::Ui(ui_cleared(&device, memory.is_empty())));
     out.push(Effect::Inner(summary));
 }
 
-/// The innerOn `connectionCleared` payload of the own clearing of `call`; `json` is the
-/// event as dispatched, which it carries as `data`.
-fn cleared_summary(call: &Call, me: &Party, json: &str) -> Map {
+/// The innerOn `connectionCleared` payload of the own clearing of `call`; `data` is the
+/// event as dispatched, which it carries as `data` (left out when `None`).
+fn cleared_summary(call: &Call, me: &Party, data: Option<&str>) -> Map {
     let none = || Value::from("");
     let (party_device, is_caller, is_out_call) = if call.conferenced {
         // 1.3.7's three-party values, kept for every conference (DECISIONS.md row 22-24).
@@ -489,17 +489,20 @@ fn cleared_summary(call: &Call, me: &Party, json: &str) -> Map {
     };
     let mut m = ui("connectionCleared").with("isEstatblished", me.state() == LegState::Connected);
     if let Some(t) = call.create_time_id() {
-        m.insert("createTimeId", t);
+        m = m.with("createTimeId", t);
     }
-    m.insert(
-        "establishedTimeId",
-        call.established_time_id().map_or_else(none, Value::from),
-    );
-    m.insert("partyDevice", party_device);
-    m.insert("isCaller", is_caller);
-    m.insert("isOutCall", is_out_call);
-    m.insert("data", json::parse(json).unwrap_or_default());
-    m
+    let m = m
+        .with(
+            "establishedTimeId",
+            call.established_time_id().map_or_else(none, Value::from),
+        )
+        .with("partyDevice", party_device)
+        .with("isCaller", is_caller)
+        .with("isOutCall", is_out_call);
+    match data {
+        Some(json) => m.with("data", json::parse(json).unwrap_or_default()),
+        None => m,
+    }
 }
 
 #[cfg(test)]

@@ -48,7 +48,7 @@ pub use devices::{device_number, is_external_device, is_internal_number};
 pub use memory::{Call, CallMemory, EntryShape, LegState, Party};
 pub use recover::{ActiveCall, ActiveCallState, ClientState, ClientStateError};
 
-use crate::json::{self, Map, ObjectText, ParseError, Value};
+use crate::json::{self, Edit, Map, ObjectText, ParseError, Value};
 use crate::time::WallClock;
 
 use serials::{compact, SerialWindow};
@@ -116,7 +116,9 @@ impl EventError {
 }
 
 /// Fields of server internals that 1.3.7 deleted before dispatch (§4.2 step 2).
-const STRIPPED: [&str; 3] = ["params", "_type", "topics"];
+fn is_stripped(key: &str) -> bool {
+    matches!(key, "params" | "_type" | "topics")
+}
 
 /// The event model of one client: login state, allocation, call memory, and the per-connection
 /// duplicate window and receive counter.
@@ -127,6 +129,7 @@ pub struct Model {
     allocated: bool,
     serials: SerialWindow,
     brs: u32,
+    summary_data: bool,
 }
 
 impl Default for Model {
@@ -144,7 +147,16 @@ impl Model {
             allocated: false,
             serials: SerialWindow::default(),
             brs: 1,
+            summary_data: true,
         }
+    }
+
+    /// Whether the innerOn `connectionCleared` summary carries the event as `data`, as it does
+    /// unless told otherwise. Building that copy of the event is the dearest part of handling
+    /// it, and most pages have no handler for the summary: a client may leave it out and add
+    /// `data` (the frame's `Server` event, which follows) when it delivers a summary after all.
+    pub fn set_summary_data(&mut self, on: bool) {
+        self.summary_data = on;
     }
 
     /// One STOMP MESSAGE body: parse (bad JSON → `Err`, nothing changes), strip `params`,
@@ -236,7 +248,10 @@ impl Model {
                 out.push(Effect::Ui(agent_state_ui(name, Some(reason))));
             }
             "recordStarted" | "recordStopped" => out.push(Effect::Ui(ui(name))),
-            _ => calls::apply(&mut self.memory, name, event, json, ctx, out),
+            _ => {
+                let data = self.summary_data.then_some(json);
+                calls::apply(&mut self.memory, name, event, data, ctx, out)
+            }
         }
         name.to_owned()
     }
@@ -291,64 +306,60 @@ impl Model {
     }
 }
 
-/// The text of the event `exports` gets: the members of `event` but [`STRIPPED`], with
+/// The text of the event `exports` gets: the members of `event` but the stripped ones, with
 /// `lastEventSerial` (when there is a `serial`) and `brs` set in place when the event has them
 /// and added at its end otherwise, as [`Map::insert`] would.
 fn dispatched_text(event: &ObjectText, serial: Option<&str>, brs: u32) -> String {
     let mut out = String::with_capacity(event.text().len() + 40);
     let (mut serial_set, mut brs_set) = (false, false);
-    for (key, member) in event.members() {
+    let mut wrote = event.write_edited(&mut out, |key| {
         let key = key.unwrap_or_default();
-        if STRIPPED.contains(&key) {
-            continue;
-        }
-        next_member(&mut out);
-        match (key, serial) {
-            ("lastEventSerial", Some(serial)) => {
-                out.push_str("\"lastEventSerial\":");
-                out.push_str(serial);
+        // Asked for every member: most keys are told apart by their length alone.
+        match key.len() {
+            5 | 6 if is_stripped(key) => Edit::Drop,
+            15 if key == "lastEventSerial" && serial.is_some() => {
                 serial_set = true;
+                Edit::Replace(serial.unwrap_or_default().to_owned())
             }
-            ("brs", _) => {
-                out.push_str("\"brs\":");
-                json::write_int(i64::from(brs), &mut out);
+            3 if key == "brs" => {
                 brs_set = true;
+                Edit::Replace(json::int_text(i64::from(brs)))
             }
-            _ => out.push_str(member),
+            _ => Edit::Keep,
         }
-    }
+    });
+    let mut add = |out: &mut String, member: &str| {
+        if wrote {
+            out.push(',');
+        }
+        out.push_str(member);
+        wrote = true;
+    };
     if let (Some(serial), false) = (serial, serial_set) {
-        next_member(&mut out);
-        out.push_str("\"lastEventSerial\":");
+        add(&mut out, "\"lastEventSerial\":");
         out.push_str(serial);
     }
     if !brs_set {
-        next_member(&mut out);
-        out.push_str("\"brs\":");
+        add(&mut out, "\"brs\":");
         json::write_int(i64::from(brs), &mut out);
     }
     out.push('}');
     out
 }
 
-/// Opens the object, or separates the next member from the one before.
-fn next_member(out: &mut String) {
-    out.push(if out.is_empty() { '{' } else { ',' });
-}
-
-/// A UI or innerOn payload with only its `eventName`.
+/// A UI or innerOn payload with only its `eventName`, and room for the fields most add.
 fn ui(name: &str) -> Map {
-    Map::new().with("eventName", name)
+    Map::with_capacity(8).with("eventName", name)
 }
 
 /// The UI event of an agent-state event; `reason` goes into `agentReady`/`agentNotReady` only
 /// (the reconnect rebuild sends them without one).
 fn agent_state_ui(name: &str, reason: Option<Value>) -> Map {
-    let mut payload = ui(name);
-    if let (Some(reason), "agentReady" | "agentNotReady") = (reason, name) {
-        payload.insert("reason", reason);
+    let payload = ui(name);
+    match (reason, name) {
+        (Some(reason), "agentReady" | "agentNotReady") => payload.with("reason", reason),
+        _ => payload,
     }
-    payload
 }
 
 /// The UI event name for an agent mode of the client state, if it has one.
@@ -567,10 +578,11 @@ mod tests {
                 r#"{"_type":"x","brs":"old","eventName":"a","params":{"p":1},"lastEventSerial":0,"serial":3,"t":"\/"}"#,
                 r#"{"brs":1,"eventName":"a","lastEventSerial":3,"serial":3,"t":"\/"}"#,
             ),
-            // Without a serial an existing lastEventSerial stays as it was.
+            // Without a serial an existing lastEventSerial stays as it was; runs of members
+            // are copied as they are, spaces and all.
             (
                 r#"{ "eventName" : "b", "lastEventSerial":5 , "topics":[] }"#,
-                r#"{"eventName" : "b","lastEventSerial":5,"brs":2}"#,
+                r#"{"eventName" : "b", "lastEventSerial":5,"brs":2}"#,
             ),
             (
                 r#"{"params":1,"serial":null}"#,

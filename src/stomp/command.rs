@@ -80,6 +80,10 @@ impl Command {
     ///
     /// "All commands and header names referenced in this document are case sensitive."
     pub fn from_bytes(line: &[u8]) -> Option<Command> {
+        // Nearly every frame a client receives is a MESSAGE.
+        if line == b"MESSAGE" {
+            return Some(Command::Message);
+        }
         Command::ALL
             .into_iter()
             .find(|c| c.as_str().as_bytes() == line)

@@ -23,8 +23,71 @@ use crate::json::int_text;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Frame {
     command: Command,
-    headers: Vec<(String, String)>,
+    headers: Headers,
     body: Vec<u8>,
+}
+
+/// Header names and values one after the other in one text, and where each ends: a frame
+/// read from the wire costs two allocations for its headers, not two per header.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Headers {
+    text: String,
+    /// For each header, where its name ends (its value starts) and where its value ends.
+    ends: Vec<(usize, usize)>,
+}
+
+impl Headers {
+    pub(crate) fn with_capacity(bytes: usize) -> Headers {
+        Headers {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(8),
+        }
+    }
+
+    /// The text the next header is written to: its name, then [`Headers::end_name`], then
+    /// its value, then [`Headers::end_value`].
+    pub(crate) fn text(&mut self) -> &mut String {
+        &mut self.text
+    }
+
+    pub(crate) fn end_name(&mut self) -> usize {
+        self.text.len()
+    }
+
+    pub(crate) fn end_value(&mut self, name_end: usize) {
+        self.ends.push((name_end, self.text.len()));
+    }
+
+    fn push(&mut self, name: &str, value: &str) {
+        self.text.push_str(name);
+        let name_end = self.end_name();
+        self.text.push_str(value);
+        self.end_value(name_end);
+    }
+
+    /// Every header, in order.
+    pub(crate) fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |&(name_end, end)| {
+            let name = self.text.get(start..name_end).unwrap_or_default();
+            let value = self.text.get(name_end..end).unwrap_or_default();
+            start = end;
+            (name, value)
+        })
+    }
+
+    /// The value of the first header called `name`.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        let mut start = 0;
+        for &(name_end, end) in &self.ends {
+            // Names are told apart by length before any comparison.
+            if name_end - start == name.len() && self.text.get(start..name_end) == Some(name) {
+                return self.text.get(name_end..end);
+            }
+            start = end;
+        }
+        None
+    }
 }
 
 impl Frame {
@@ -32,16 +95,12 @@ impl Frame {
     pub fn new(command: Command) -> Frame {
         Frame {
             command,
-            headers: Vec::new(),
+            headers: Headers::default(),
             body: Vec::new(),
         }
     }
 
-    pub(crate) fn from_parts(
-        command: Command,
-        headers: Vec<(String, String)>,
-        body: Vec<u8>,
-    ) -> Frame {
+    pub(crate) fn from_parts(command: Command, headers: Headers, body: Vec<u8>) -> Frame {
         Frame {
             command,
             headers,
@@ -52,7 +111,7 @@ impl Frame {
     /// Appends a header (after any with the same name, which keep precedence).
     #[must_use]
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Frame {
-        self.headers.push((name.into(), value.into()));
+        self.headers.push(&name.into(), &value.into());
         self
     }
 
@@ -132,15 +191,12 @@ impl Frame {
 
     /// The value of the first header called `name` (names are case sensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.get(name)
     }
 
-    /// Every header, in order, repeats included.
-    pub fn headers(&self) -> &[(String, String)] {
-        &self.headers
+    /// Every header, in order, repeats included: `(name, value)`.
+    pub fn headers(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
+        self.headers.iter()
     }
 
     /// The body bytes.
@@ -169,7 +225,7 @@ impl Frame {
         let mut out = Vec::with_capacity(32 + self.body.len());
         out.extend_from_slice(self.command.as_str().as_bytes());
         out.push(b'\n');
-        for (name, value) in &self.headers {
+        for (name, value) in self.headers.iter() {
             escaping.write_header(name, value, &mut out);
             out.push(b'\n');
         }

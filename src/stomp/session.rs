@@ -2,6 +2,7 @@
 
 use core::time::Duration;
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use super::command::Command;
 use super::decoder::{DecodeError, Decoded, Decoder};
@@ -56,9 +57,10 @@ impl Default for SessionConfig {
 }
 
 /// A subscription's `id` header: `sub-0`, `sub-1`, ... in order of
-/// [`subscribe`](Session::subscribe), stable across reconnects.
+/// [`subscribe`](Session::subscribe), stable across reconnects. Shared, not copied: every
+/// message names its subscription.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct SubscriptionId(String);
+pub struct SubscriptionId(Arc<str>);
 
 impl SubscriptionId {
     /// The id as sent on the wire.
@@ -348,7 +350,7 @@ impl Session {
         let mut id = String::from("sub-");
         id.push_str(&int_text(self.next_subscription));
         self.next_subscription += 1;
-        let id = SubscriptionId(id);
+        let id = SubscriptionId(id.into());
         if self.state.is_connected() {
             self.send(&Frame::subscribe(id.as_str(), destination));
         }

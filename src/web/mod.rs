@@ -35,14 +35,16 @@
 //!   `handlerFailed(what, error)` and `report(error, text)` (a misuse the shim noticed) are
 //!   told through `onLog`;
 //! * browser inputs: `wsOpen`, `wsMessage(socket, bytes)` (text messages UTF-8 encoded by the
-//!   shim, with `TextEncoder`: faster than the glue's own string passing, and STOMP frames are
-//!   UTF-8 either way), `wsClose` (a close, an error, or a socket that could not be made), `http(request, status, statusText, body)`, `httpFailed` (no
+//!   shim with `TextEncoder.encodeInto` into a buffer it keeps: a fresh array per message, or
+//!   the glue's own string passing, cost more; STOMP frames are UTF-8 either way), `wsClose` (a close, an error, or a socket that could not be made), `http(request, status, statusText, body)`, `httpFailed` (no
 //!   answer), `timeout`, `confirm(dialog, accepted)`, `click(text, dataWellNumber)`,
 //!   `postMessage(origin, data)` and `unload`;
 //! * outputs: `poll()` gives the next step or `undefined`: outputs first, then deliveries, one
 //!   at a time, so that what a handler's call produces is performed before the deliveries
 //!   queued after it; `deadline()` is when `timeout` must run next, on the `performance.now()`
-//!   scale, or `undefined`; `statusClock(now)` is the status clock's text while it runs.
+//!   scale, or `undefined`; `statusClock(now)` is the status clock's text while it runs, and
+//!   `clockSince()` since when it counts (on the same scale): the text changes only with the
+//!   seconds while that stays the same, so the shim asks for it only then.
 //!
 //! Each method's doc comment is copied into the shipped JavaScript: they are kept to a line.
 
@@ -275,5 +277,13 @@ impl Core {
     pub fn status_clock(&self, mono_ms: f64) -> Option<String> {
         self.client
             .status_clock(Instant::from_millis(mono_ms as u64))
+    }
+
+    /// Since when the status clock counts.
+    #[wasm_bindgen(js_name = clockSince, skip_jsdoc)]
+    pub fn clock_since(&self) -> Option<f64> {
+        self.client
+            .status_clock_since()
+            .map(|since| since.as_millis() as f64)
     }
 }
