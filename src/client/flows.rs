@@ -998,7 +998,8 @@ impl Client {
             self.queue_log(LogKind::Error, "dropped an event that is not UTF-8");
             return;
         };
-        let mut effects = Vec::new();
+        // An event has up to about six effects.
+        let mut effects = Vec::with_capacity(8);
         let ctx = context(&self.env, &self.config, now);
         // The summary's copy of the event is built only for a handler (see `Queued::Summary`).
         self.model

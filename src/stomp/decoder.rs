@@ -353,9 +353,10 @@ impl Decoder {
             headers.end_value(name_end);
             return Ok(());
         }
-        escaping.unescape_into(name, headers.text())?;
+        let (name, value) = (escaping.unescape(name)?, escaping.unescape(value)?);
+        headers.text().push_str(&name);
         let name_end = headers.end_name();
-        escaping.unescape_into(value, headers.text())?;
+        headers.text().push_str(&value);
         headers.end_value(name_end);
         Ok(())
     }

@@ -73,17 +73,6 @@ impl Escaping {
         }
     }
 
-    /// Decodes one header name or value as read from the wire, appending it to `out`.
-    pub fn unescape_into(self, raw: &[u8], out: &mut String) -> Result<(), EscapeError> {
-        if self == Escaping::Verbatim || !raw.contains(&b'\\') {
-            // Nearly every header: its text as it is, without a copy of its own.
-            out.push_str(core::str::from_utf8(raw).map_err(|_| EscapeError::NotUtf8)?);
-        } else {
-            out.push_str(&self.unescape(raw)?);
-        }
-        Ok(())
-    }
-
     /// Decodes one header name or value as read from the wire.
     pub fn unescape(self, raw: &[u8]) -> Result<String, EscapeError> {
         if self == Escaping::Verbatim || !raw.contains(&b'\\') {

@@ -110,8 +110,8 @@ impl Frame {
 
     /// Appends a header (after any with the same name, which keep precedence).
     #[must_use]
-    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Frame {
-        self.headers.push(&name.into(), &value.into());
+    pub fn with_header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Frame {
+        self.headers.push(name.as_ref(), value.as_ref());
         self
     }
 

@@ -2,7 +2,6 @@
 
 use core::time::Duration;
 use std::collections::VecDeque;
-use std::sync::Arc;
 
 use super::command::Command;
 use super::decoder::{DecodeError, Decoded, Decoder};
@@ -57,10 +56,9 @@ impl Default for SessionConfig {
 }
 
 /// A subscription's `id` header: `sub-0`, `sub-1`, ... in order of
-/// [`subscribe`](Session::subscribe), stable across reconnects. Shared, not copied: every
-/// message names its subscription.
+/// [`subscribe`](Session::subscribe), stable across reconnects.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct SubscriptionId(Arc<str>);
+pub struct SubscriptionId(String);
 
 impl SubscriptionId {
     /// The id as sent on the wire.
@@ -350,7 +348,7 @@ impl Session {
         let mut id = String::from("sub-");
         id.push_str(&int_text(self.next_subscription));
         self.next_subscription += 1;
-        let id = SubscriptionId(id.into());
+        let id = SubscriptionId(id);
         if self.state.is_connected() {
             self.send(&Frame::subscribe(id.as_str(), destination));
         }

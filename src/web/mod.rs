@@ -261,9 +261,7 @@ impl Core {
         if let Some(output) = self.client.poll_output() {
             return Some(steps::output(&output));
         }
-        self.client
-            .poll_delivery()
-            .map(|delivery| steps::delivery(&delivery))
+        self.client.poll_delivery().map(steps::delivery)
     }
 
     /// When `timeout` must run next.

@@ -23,7 +23,7 @@
 //! Event payloads are JSON already and go in as they are, so the shim parses each event once.
 
 use crate::client::{stored, Delivery, Output, Target};
-use crate::json::{int_text, write_string};
+use crate::json::{int_text, write_int, write_string};
 
 /// One step being written: `["verb", operand, ...]`.
 struct Step(String);
@@ -131,11 +131,17 @@ pub(super) fn output(output: &Output) -> String {
 }
 
 /// The step of a delivery.
-pub(super) fn delivery(delivery: &Delivery) -> String {
+pub(super) fn delivery(delivery: Delivery) -> String {
     match delivery {
-        Delivery::Ui { payload } => Step::new("ui", payload.len()).json(payload),
-        Delivery::Event { payload, targets } => {
-            let mut step = Step::new("event", payload.len() + 16).json(payload);
+        Delivery::Ui { payload } => Step::new("ui", payload.len()).json(&payload),
+        Delivery::Event {
+            mut payload,
+            targets,
+        } => {
+            // Events are most of what crosses: the event's text becomes the step itself
+            // rather than being copied into a new one.
+            payload.insert_str(0, "[\"event\",");
+            let mut step = Step(payload);
             step.0.push_str(",[");
             for (i, target) in targets.iter().enumerate() {
                 if i > 0 {
@@ -145,7 +151,7 @@ pub(super) fn delivery(delivery: &Delivery) -> String {
                     Target::Exports => 0,
                     Target::Handler(id) => id.0,
                 };
-                step.0.push_str(&int_text(i64::from(id)));
+                write_int(i64::from(id), &mut step.0);
             }
             step.0.push(']');
             step
@@ -156,14 +162,14 @@ pub(super) fn delivery(delivery: &Delivery) -> String {
             console,
         } => Step::new("log", content.len())
             .text(kind.as_str())
-            .text(content)
-            .flag(*console),
+            .text(&content)
+            .flag(console),
         Delivery::Settle { command, result } => {
             let step = Step::new("settle", 64).id(command.0);
             match result {
                 Ok(None) => step.flag(true),
-                Ok(Some(value)) => step.flag(true).json(value),
-                Err(rejection) => step.flag(false).json(rejection),
+                Ok(Some(value)) => step.flag(true).json(&value),
+                Err(rejection) => step.flag(false).json(&rejection),
             }
         }
     }
