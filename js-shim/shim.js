@@ -632,7 +632,7 @@ function wellClientAdapter(Core, host, hooks) {
     }
     var since = core.clockSince();
     var element;
-    if (since === undefined) {
+    if (since < 0) {
       if (clock.ticker !== undefined) {
         win.clearInterval(clock.ticker);
         clock.ticker = undefined;

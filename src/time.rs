@@ -134,22 +134,17 @@ pub fn log_stamp(at: WallClock) -> String {
 /// Appends [`log_stamp`] to `out`.
 pub fn write_log_stamp(at: WallClock, out: &mut String) {
     let c = at.local();
-    // Written as bytes, then added in one piece: it is done for every event logged.
-    let mut stamp = *b"MM-DD HH:mm:ss.mmm";
-    let digits = [
-        (0, c.month),
-        (3, c.day),
-        (6, c.hour),
-        (9, c.minute),
-        (12, c.second),
-        (15, c.millis / 10),
-    ];
-    for (at, n) in digits {
-        if let Some(pair) = stamp.get_mut(at..at + 2) {
-            pair.copy_from_slice(&[b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8]);
+    // Written as bytes, then added in one piece: it is done for every event logged. Each
+    // field's two digits are three bytes after the last's.
+    let mut stamp = *b"00-00 00:00:00.000";
+    let fields = [c.month, c.day, c.hour, c.minute, c.second, c.millis / 10];
+    for (i, n) in fields.into_iter().enumerate() {
+        if let Some([tens, ones]) = stamp.get_mut(i * 3..i * 3 + 2) {
+            *tens = b'0' + (n / 10 % 10) as u8;
+            *ones = b'0' + (n % 10) as u8;
         }
     }
-    if let Some(last) = stamp.get_mut(17) {
+    if let Some(last) = stamp.last_mut() {
         *last = b'0' + (c.millis % 10) as u8;
     }
     out.push_str(core::str::from_utf8(&stamp).unwrap_or_default());

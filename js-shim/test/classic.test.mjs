@@ -38,7 +38,7 @@ let wasm_bindgen = (function () {
     poll() { return this.steps.shift(); }
     deadline() { return undefined; }
     statusClock() { return undefined; }
-    clockSince() { return undefined; }
+    clockSince() { return -1; }
   };
   return init;
 })();

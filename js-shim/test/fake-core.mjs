@@ -67,7 +67,7 @@ export class FakeCore {
   }
 
   clockSince() {
-    return undefined;
+    return -1;
   }
 }
 

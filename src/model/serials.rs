@@ -89,7 +89,7 @@ impl SerialWindow {
 /// A value's JSON text as [`json::Value::to_json`] writes it: the text itself when it is a number, a
 /// literal or a string without escapes (nothing to rewrite), else rewritten.
 pub fn compact(json: &str) -> Cow<'_, str> {
-    if !json.contains('\\') && !json.starts_with(['{', '[']) {
+    if !json.contains('\\') && !matches!(json.as_bytes().first(), Some(b'{' | b'[')) {
         return Cow::Borrowed(json);
     }
     match json::parse(json) {

@@ -43,8 +43,9 @@
 //!   at a time, so that what a handler's call produces is performed before the deliveries
 //!   queued after it; `deadline()` is when `timeout` must run next, on the `performance.now()`
 //!   scale, or `undefined`; `statusClock(now)` is the status clock's text while it runs, and
-//!   `clockSince()` since when it counts (on the same scale): the text changes only with the
-//!   seconds while that stays the same, so the shim asks for it only then.
+//!   `clockSince()` since when it counts (on the same scale; -1 while it is stopped): the text
+//!   changes only with the seconds while that stays the same, so the shim asks for it only
+//!   then.
 //!
 //! Each method's doc comment is copied into the shipped JavaScript: they are kept to a line.
 
@@ -277,11 +278,12 @@ impl Core {
             .status_clock(Instant::from_millis(mono_ms as u64))
     }
 
-    /// Since when the status clock counts.
+    /// Since when the status clock counts; -1 while it is stopped.
     #[wasm_bindgen(js_name = clockSince, skip_jsdoc)]
-    pub fn clock_since(&self) -> Option<f64> {
+    pub fn clock_since(&self) -> f64 {
+        // A plain number (times are never negative): an optional one costs a glue shim.
         self.client
             .status_clock_since()
-            .map(|since| since.as_millis() as f64)
+            .map_or(-1.0, |since| since.as_millis() as f64)
     }
 }
