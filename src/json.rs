@@ -10,6 +10,9 @@
 //!   position and its last value, as `JSON.parse` does;
 //! * parsing is iterative over a depth limit ([`MAX_DEPTH`]) and never panics on any input.
 //!
+//! An object that is mostly passed on, such as an event, can be read in place instead of being
+//! built ([`ObjectText`]): the same parser checks it and only notes where its members are.
+//!
 //! ```
 //! use well_client::json::{self, Value};
 //! let v = json::parse(r#"{"eventName":"agentReady","serial":7}"#).unwrap();

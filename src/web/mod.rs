@@ -36,9 +36,11 @@
 //!   told through `onLog`;
 //! * browser inputs: `wsOpen`, `wsMessage(socket, bytes)` (text messages UTF-8 encoded by the
 //!   shim with `TextEncoder.encodeInto` into a buffer it keeps: a fresh array per message, or
-//!   the glue's own string passing, cost more; STOMP frames are UTF-8 either way), `wsClose` (a close, an error, or a socket that could not be made), `http(request, status, statusText, body)`, `httpFailed` (no
-//!   answer), `timeout`, `confirm(dialog, accepted)`, `click(text, dataWellNumber)`,
-//!   `postMessage(origin, data)` and `unload`;
+//!   the glue's own string passing, cost more; STOMP frames are UTF-8 either way), `wsClose`
+//!   (a close, an error, or a socket that could not be made),
+//!   `http(request, status, statusText, body)`, `httpFailed` (no answer), `timeout`,
+//!   `confirm(dialog, accepted)`, `click(text, dataWellNumber)`, `postMessage(origin, data)`
+//!   and `unload`;
 //! * outputs: `poll()` gives the next step or `undefined`: outputs first, then deliveries, one
 //!   at a time, so that what a handler's call produces is performed before the deliveries
 //!   queued after it; `deadline()` is when `timeout` must run next, on the `performance.now()`
