@@ -44,7 +44,8 @@ struct Args {
     #[arg(long)]
     print_seed: bool,
 
-    /// Newest STOMP version the embedded broker answers with (the platform answers 1.1).
+    /// Newest STOMP version the embedded broker answers with: 1.0, 1.1 or 1.2 (the platform
+    /// answers 1.1).
     #[arg(long, default_value = "1.1", value_parser = parse_version)]
     stomp_version: Version,
 
@@ -79,8 +80,8 @@ fn parse_mount(text: &str) -> Result<(String, PathBuf), String> {
 
 fn parse_version(text: &str) -> Result<Version, String> {
     match Version::parse(text) {
-        Some(v @ (Version::V1_1 | Version::V1_2)) => Ok(v),
-        _ => Err(format!("{text}: expected 1.1 or 1.2")),
+        Some(v) => Ok(v),
+        None => Err(format!("{text}: expected 1.0, 1.1 or 1.2")),
     }
 }
 

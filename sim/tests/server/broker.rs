@@ -387,6 +387,33 @@ async fn stomp_subprotocol_is_selected_when_offered() {
     );
 }
 
+/// The SDK works in whichever version the broker picks: here 1.0, where nothing is escaped and
+/// there are no heart-beats, through login and a call's events.
+#[tokio::test]
+async fn an_sdk_session_works_when_the_broker_speaks_only_1_0() {
+    let (sim, api) = start(SimConfig {
+        stomp: StompSettings {
+            max_version: Version::V1_0,
+            heart_beat: (10_000, 10_000),
+        },
+        ..SimConfig::ephemeral()
+    })
+    .await;
+    let mut a = Agent::logged_in(&api, &sim.ws_url(), "5001", "8001", "Ready").await;
+    assert_eq!(a.stomp.version, Some(Version::V1_0));
+    api.admin_post(
+        "/calls",
+        json!({"from": "13800000000", "to": "8001", "userData": {"note": "a:b\\c"}}),
+    )
+    .await;
+    let events = a.stomp.until("delivered", Duration::from_secs(3)).await;
+    let delivered = events.last().unwrap();
+    assert_eq!(delivered["calledDevice"], "8001@test.cc");
+    assert_eq!(delivered["userData"]["data"]["note"], "a:b\\c");
+    // Nothing more than the events of that call, and the session is still up.
+    assert!(a.stomp.closed(QUIET).await.is_none());
+}
+
 #[tokio::test]
 async fn agent_events_reach_only_their_agent() {
     let (sim, api) = start(SimConfig::ephemeral()).await;
