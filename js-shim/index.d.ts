@@ -145,7 +145,10 @@ export interface Rejection {
 export interface SetConfigOptions {
   /** Mirror `log`/`error` and the SDK's log lines to the console. */
   debug?: boolean;
-  /** Keep STOMP frame-level logging. */
+  /**
+   * Show every STOMP frame sent (`>>> `) and WebSocket message received (`<<< `) on the
+   * console (a `passcode` header hidden); never through `onLog` or the event log.
+   */
   useWsLog?: boolean;
   /** Show the login error dialogs 1.3.7 showed with `useErrorAlert` (default false). */
   useErrorAlert?: boolean;

@@ -971,7 +971,8 @@ function wellClientAdapter(Core, host, hooks) {
 
   function deliverLog(kind, content, toConsole) {
     var onLog = property(host, 'onLog');
-    if (typeof onLog === 'function') {
+    // 'frame' lines (useWsLog) are for the console only, as stomp.js's debug output was.
+    if (kind !== 'frame' && typeof onLog === 'function') {
       try {
         onLog.call(host, { type: kind, content: content });
       } catch (e) {

@@ -31,7 +31,7 @@ class FakeSocket {
 
 /** A page: window (timers, storage, fetch, listeners), document (cookie) and a client on a
  * scripted core. `answer(name, args, core)` answers page calls (default: a value). */
-function page({ answer = () => ['value', null], storage = null, cookie = '' } = {}) {
+function page({ answer = () => ['value', null], storage = null, cookie = '', pageConsole } = {}) {
   FakeSocket.made = [];
   const timers = [];
   const fetches = [];
@@ -68,6 +68,7 @@ function page({ answer = () => ['value', null], storage = null, cookie = '' } = 
     Headers: Map,
     AbortController,
     ArrayBuffer,
+    ...(pageConsole ? { console: pageConsole } : {}),
   });
   let core;
   class Core extends FakeCore {
@@ -300,6 +301,15 @@ test('onLog gets every message; one that throws is not told about itself', () =>
   client.invoke('getVersion', []);
   assert.equal(calls, 1);
   assert.equal(core.inputs.some(([name]) => name === 'handlerFailed'), false);
+});
+
+test('useWsLog frame lines go to the console, never to onLog', () => {
+  const printed = [];
+  const { client, core, host } = page({ pageConsole: { log: (line) => void printed.push(line) } });
+  core.queue(['log', 'frame', '>>> SEND', true], ['log', 'log', 'note', false]);
+  client.invoke('getVersion', []);
+  assert.deepEqual(printed, ['>>> SEND']);
+  assert.deepEqual(plain(host.logs), [{ type: 'log', content: 'note' }]);
 });
 
 test('page life: postMessage strings and pagehide reach the core', () => {

@@ -51,6 +51,9 @@ impl Client {
     pub fn handle_ws_message(&mut self, socket: SocketId, data: &[u8], now: Now) {
         self.begin(now);
         if socket == self.socket.id && self.socket.phase != Phase::None {
+            if self.config.use_ws_log {
+                self.log_frame("<<< ", &String::from_utf8_lossy(data));
+            }
             self.stomp.handle_data(data, now.mono);
         }
         self.end(now);
@@ -760,16 +763,45 @@ impl Client {
     }
 
     /// Moves frames and session events out of the STOMP session.
+    /// Sends a STOMP frame on the current socket, and shows it on the console under `useWsLog`.
+    fn send_frame(&mut self, text: String) {
+        if self.config.use_ws_log {
+            self.log_frame(">>> ", &text);
+        }
+        self.outputs.push_back(Output::WsSend {
+            socket: self.socket.id,
+            text,
+        });
+    }
+
+    /// A `useWsLog` console line: the frame as it went or came, a `passcode` header hidden
+    /// (credentials never reach a log), a bare heart-beat named.
+    fn log_frame(&mut self, direction: &str, text: &str) {
+        let mut line = String::from(direction);
+        let text = text.trim_end_matches(['\0', '\r', '\n']);
+        if text.is_empty() {
+            line.push_str("heart-beat");
+        } else {
+            for (i, header) in text.split('\n').enumerate() {
+                if i > 0 {
+                    line.push('\n');
+                }
+                line.push_str(match header.strip_prefix("passcode:") {
+                    Some(_) => "passcode:(hidden)",
+                    None => header,
+                });
+            }
+        }
+        self.queue_log(LogKind::Frame, &line);
+    }
+
     pub(super) fn drain_stomp(&mut self, now: Now) {
         while let Some(text) = self.stomp.poll_transmit() {
             if matches!(
                 self.socket.phase,
                 Phase::Open | Phase::Settling | Phase::Ready | Phase::Closing
             ) {
-                self.outputs.push_back(Output::WsSend {
-                    socket: self.socket.id,
-                    text,
-                });
+                self.send_frame(text);
             }
         }
         while let Some(event) = self.stomp.poll_event() {
@@ -806,10 +838,7 @@ impl Client {
             }
             while let Some(text) = self.stomp.poll_transmit() {
                 if self.socket.phase != Phase::None {
-                    self.outputs.push_back(Output::WsSend {
-                        socket: self.socket.id,
-                        text,
-                    });
+                    self.send_frame(text);
                 }
             }
         }

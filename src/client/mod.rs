@@ -141,6 +141,9 @@ pub enum LogKind {
     Log,
     Error,
     Alert,
+    /// A STOMP frame sent (`>>> `) or a WebSocket message received (`<<< `), while
+    /// `useWsLog` is on: for the console only, never `onLog`, as stomp.js's debug output was.
+    Frame,
 }
 
 impl LogKind {
@@ -150,6 +153,7 @@ impl LogKind {
             LogKind::Log => "log",
             LogKind::Error => "error",
             LogKind::Alert => "alert",
+            LogKind::Frame => "frame",
         }
     }
 }
@@ -164,7 +168,8 @@ pub enum Delivery {
         payload: String,
         targets: Vec<Target>,
     },
-    /// `wellClient.onLog({type, content})`, and the console when `console` is set.
+    /// `wellClient.onLog({type, content})` (but not for [`LogKind::Frame`]), and the console
+    /// when `console` is set.
     Log {
         kind: LogKind,
         content: String,
@@ -523,7 +528,7 @@ impl Client {
                 Queued::Log(kind, content) => Delivery::Log {
                     kind,
                     content,
-                    console: self.config.debug,
+                    console: self.config.debug || kind == LogKind::Frame,
                 },
                 Queued::Settle(command, result) => Delivery::Settle {
                     command,

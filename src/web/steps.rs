@@ -17,7 +17,7 @@
 //! | `insertClock` | | the status clock element |
 //! | `ui` | event | `wellClient.ui.main(event)` |
 //! | `event` | event, `[target]` | each target in order: `0` is `exports`, others handler ids |
-//! | `log` | kind, content, console | `onLog({type, content})`, and the console |
+//! | `log` | kind, content, console | `onLog({type, content})` (not for kind `frame`), and the console |
 //! | `settle` | command, ok, value (absent: `undefined`) | the command's Deferred |
 //!
 //! Event payloads are JSON already and go in as they are, so the shim parses each event once.

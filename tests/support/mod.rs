@@ -23,7 +23,8 @@ pub enum Seen {
     Ui(Value),
     /// An event delivered to targets (Exports or handler ids).
     Event(Value, Vec<Target>),
-    Log(String, String),
+    /// `onLog`'s type, the content, and whether it also goes to the console.
+    Log(String, String, bool),
     Settled(CommandId, Result<Option<Value>, Value>),
 }
 
@@ -92,7 +93,11 @@ impl Page {
                 Delivery::Event { payload, targets } => {
                     Seen::Event(json::parse(&payload).unwrap(), targets)
                 }
-                Delivery::Log { kind, content, .. } => Seen::Log(kind.as_str().into(), content),
+                Delivery::Log {
+                    kind,
+                    content,
+                    console,
+                } => Seen::Log(kind.as_str().into(), content, console),
                 Delivery::Settle { command, result } => Seen::Settled(
                     command,
                     match result {
@@ -365,7 +370,7 @@ impl Page {
         self.seen
             .iter()
             .filter_map(|s| match s {
-                Seen::Log(k, c) if k == kind => Some(c.clone()),
+                Seen::Log(k, c, _) if k == kind => Some(c.clone()),
                 _ => None,
             })
             .collect()
