@@ -709,11 +709,14 @@ export interface WellClient {
   /** Dials (one call per 2 s; a second one rejects with `throttled`). Resolves with
    * `{callId}`. */
   makeCall(phoneNumber: string, options?: MakeCallOptions): WellPromise<{ callId: string }>;
-  answerCall(callId: string): WellPromise<Answer>;
+  /** Answers; without a call id, the only call. */
+  answerCall(callId?: string): WellPromise<Answer>;
   /** Hangs up; without a call id, the only call. */
   dropConnection(callId?: string): WellPromise<Answer>;
-  holdCall(callId: string): WellPromise<Answer>;
-  retrieveCall(callId: string): WellPromise<Answer>;
+  /** Holds; without a call id, the only call. */
+  holdCall(callId?: string): WellPromise<Answer>;
+  /** Retrieves; without a call id, the only call. */
+  retrieveCall(callId?: string): WellPromise<Answer>;
   singleStepTransfer(callId: string, phoneNumber: string): WellPromise<Answer>;
   singleStepConference(
     callId: string,

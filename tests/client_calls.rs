@@ -14,7 +14,7 @@ mod support;
 use std::fs;
 
 use support::*;
-use well_client::client::{Delivery, Output, Target};
+use well_client::client::{ClientInit, Delivery, Output, Target};
 use well_client::json::{self, Value};
 
 fn inbound_delivered(page: &mut Page, call: &str, serial: u32) {
@@ -430,6 +430,80 @@ fn auto_answer_skips_calls_answered_or_gone_and_outbound_calls() {
     page.event(r#"{"eventName":"connectionCleared","eventTime":"2019.05.09 10:00:00","eventType":"csta","serial":3003,"srcDeviceId":"8001@test.cc","callId":"c2","deviceId":"8001@test.cc","releasingDevice":"8001@test.cc"}"#);
     page.run_for(2_000);
     assert_eq!(answers(&page), 0);
+}
+
+/// The platform's client state with 5001 Ready and call `c1` ringing inbound on 8001, or
+/// connected once answered.
+fn client_state_with_c1(state: &str) -> String {
+    format!(
+        r#"{{"agent":{{"agentId":"5001@test.cc","extensionId":"8001@test.cc","namespace":"test.cc","agentMode":"Ready"}},"extension":{{}},"activeCall":{{"callId":"c1","ani":"13800000000@test.cc","dnis":"8001@test.cc","state":"{state}","direction":"In","ringTime":"2019.05.09 09:59:00","otherSide":"13800000000@test.cc"}}}}"#
+    )
+}
+
+#[test]
+fn core_auto_answer_never_answers_twice_across_a_reconnect_resync() {
+    let mut page = Page::new();
+    page.call("setConfig", r#"[{"autoAnswer":true}]"#);
+    page.login();
+    inbound_delivered(&mut page, "c1", 3001);
+    page.advance(500);
+    assert_eq!(answers(&page), 1);
+    // The socket drops before `established` arrives; the resync still finds the call ringing
+    // (the platform has not connected it yet), then connected.
+    page.drop_socket();
+    page.wait_for_open(1_300);
+    page.connect_socket("1.1");
+    page.expect_request(
+        "/api/csta/agent/client-state",
+        200,
+        &client_state_with_c1("Alerting"),
+    );
+    page.run_for(5_000);
+    assert_eq!(
+        answers(&page),
+        1,
+        "answered once before the drop, not again"
+    );
+    page.drop_socket();
+    page.wait_for_open(1_300);
+    page.connect_socket("1.1");
+    page.expect_request(
+        "/api/csta/agent/client-state",
+        200,
+        &client_state_with_c1("Connect"),
+    );
+    page.run_for(5_000);
+    assert_eq!(answers(&page), 1);
+}
+
+#[test]
+fn core_auto_answer_after_a_reload_answers_a_ringing_call_once_and_a_connected_one_never() {
+    for (state, expected) in [("Alerting", 1), ("Connect", 0)] {
+        let mut page = Page::with_init(ClientInit {
+            stored_session_id: Some(SID.into()),
+            seed: 1,
+            secure_page: false,
+        });
+        page.call("setConfig", r#"[{"autoAnswer":true}]"#);
+        page.command(
+            "checkRecoverStateAbility",
+            r#"[{"jobNumber":"5001","domain":"test.cc","ext":"8001"}]"#,
+        );
+        page.expect_request(
+            "/api/csta/agent/client-state",
+            200,
+            &client_state_with_c1(state),
+        );
+        page.expect_request("/agents/5001@test.cc", 200, "{}");
+        page.connect_socket("1.1");
+        page.run_for(2_000);
+        if state == "Alerting" {
+            // A `delivered` repeated by the platform after the recover changes nothing.
+            inbound_delivered(&mut page, "c1", 3001);
+        }
+        page.run_for(5_000);
+        assert_eq!(answers(&page), expected, "recovered call in state {state}");
+    }
 }
 
 // ----------------------------------------------------------------------------------------------

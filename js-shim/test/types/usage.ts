@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   } catch (e) {
     console.log((e as Rejection).status);
   }
+  // Without a call id these act on the only call.
+  client.answerCall().done(() => client.holdCall()).done(() => client.retrieveCall());
   client.on('delivered', (e) => console.log(e.callingDevice, e.userData?.data));
   client.innerOn('connectionCleared', (e) => console.log(e.isEstatblished, e.data.releasingDevice));
   client.addEventListener('connectionStateChanged', (e) => console.log(e.state, e.attempt));
