@@ -1,12 +1,13 @@
 //! The commands the demo's walk does not reach, through the drop-in script in a real browser
 //! against the simulator: call data, recording, consult-then-transfer, single-step transfer,
-//! and the supervisor's force operations on another agent.
+//! cancel consult, single-step conference, and the supervisor's force operations on another
+//! agent.
 
 use std::time::Duration;
 
 use anyhow::{ensure, Result};
 use serde_json::{json, Value};
-use well_e2e::Harness;
+use well_e2e::{Harness, WindowHandle};
 
 const STEP: Duration = Duration::from_secs(15);
 
@@ -69,6 +70,23 @@ async fn answered_inbound(h: &Harness, user_data: Value) -> Result<String> {
     let call = h
         .eval_js(&format!(
             "admin('POST', '/calls', {{from: '13800000000', to: '8001', userData: {user_data}}})"
+        ))
+        .await?;
+    let id = call["callId"].as_str().unwrap_or_default().to_owned();
+    h.wait_for(&format!("seen('delivered', '{id}')"), STEP)
+        .await?;
+    ok(h, &format!("run('answerCall', '{id}')")).await?;
+    h.wait_for(&format!("seen('established', '{id}')"), STEP)
+        .await?;
+    Ok(id)
+}
+
+/// A customer dials 8002 and the agent, in `agent`'s window, answers; returns the call id.
+async fn answered_by_agent(h: &Harness, agent: &WindowHandle, customer: &str) -> Result<String> {
+    h.switch_to_window(agent).await?;
+    let call = h
+        .eval_js(&format!(
+            "admin('POST', '/calls', {{from: '{customer}', to: '8002'}})"
         ))
         .await?;
     let id = call["callId"].as_str().unwrap_or_default().to_owned();
@@ -158,6 +176,38 @@ async fn call_data_recording_and_transfers() -> Result<()> {
         "8002 has the customer: {live}"
     );
     h.screenshot("3-single-step-transfer").await?;
+
+    // A consultation called off: the customer is back, 8002 is gone.
+    h.eval_js("admin('GET', '/calls').then(c => Promise.all(c.map(x => admin('POST', '/calls/' + x.callId + '/hangup', {}))))")
+        .await?;
+    let c4 = answered_inbound(&h, json!({})).await?;
+    let consult = ok(&h, &format!("run('consult', '{c4}', '8002')")).await?;
+    let c5 = consult["callId"].as_str().unwrap_or_default().to_owned();
+    h.wait_for(&format!("seen('established', '{c5}')"), STEP)
+        .await?;
+    ok(&h, &format!("run('cancelConsult', '{c4}', '{c5}')")).await?;
+    h.wait_for(&format!("seen('retrieved', '{c4}') && calls() === 1"), STEP)
+        .await?;
+    h.screenshot("4-consult-cancelled").await?;
+
+    // 8002 joins the customer's call in one step; the agent leaves the other two talking.
+    ok(
+        &h,
+        &format!("run('singleStepConference', '{c4}', '8002', 'Active')"),
+    )
+    .await?;
+    h.wait_for(&format!("seen('conferenced', '{c4}')"), STEP)
+        .await?;
+    let live = h.eval_js("admin('GET', '/calls')").await?;
+    let parties = live
+        .as_array()
+        .and_then(|calls| calls.iter().find(|c| c["callId"] == json!(c4)))
+        .and_then(|c| c["parties"].as_array())
+        .map_or(0, Vec::len);
+    ensure!(parties == 3, "customer, agent and 8002: {live}");
+    h.screenshot("5-single-step-conference").await?;
+    ok(&h, &format!("run('dropConnection', '{c4}')")).await?;
+    h.wait_for("calls() === 0", STEP).await?;
     h.assert_no_page_errors().await
 }
 
@@ -210,6 +260,63 @@ async fn a_supervisor_forces_another_agent() -> Result<()> {
     )
     .await?;
     h.screenshot("1-agent-dropped").await?;
+    // The customer leaves the supervisor.
+    h.switch_to_window(&supervisor).await?;
+    h.eval_js(&format!("admin('POST', '/calls/{id}/hangup', {{}})"))
+        .await?;
+    h.wait_for("calls() === 0", STEP).await?;
+
+    // Another customer: the supervisor joins the agent's call (a three-party call)...
+    let id = answered_by_agent(&h, &agent, "13900000001").await?;
+    h.switch_to_window(&supervisor).await?;
+    ok(
+        &h,
+        &format!("run('forceJoin', '8002@test.cc', '{id}', '8001')"),
+    )
+    .await?;
+    h.wait_for(&format!("seen('established', '{id}')"), STEP)
+        .await?;
+    h.switch_to_window(&agent).await?;
+    h.wait_for(&format!("seen('conferenced', '{id}')"), STEP)
+        .await?;
+    let live = h.eval_js("admin('GET', '/calls')").await?;
+    let parties = live
+        .as_array()
+        .and_then(|calls| calls.iter().find(|c| c["callId"] == json!(id)))
+        .and_then(|c| c["parties"].as_array())
+        .map_or(0, Vec::len);
+    ensure!(parties == 3, "customer, agent and supervisor: {live}");
+    h.screenshot("2-supervisor-joined").await?;
+    // The agent who had the customer hangs up: the call ends for the supervisor too.
+    ok(&h, &format!("run('dropConnection', '{id}')")).await?;
+    h.wait_for("calls() === 0", STEP).await?;
+    h.switch_to_window(&supervisor).await?;
+    h.wait_for(
+        &format!("seen('connectionCleared', '{id}') && calls() === 0"),
+        STEP,
+    )
+    .await?;
+
+    // ... and takes the next one over: the agent is out, the supervisor has the customer.
+    let id = answered_by_agent(&h, &agent, "13900000002").await?;
+    h.switch_to_window(&supervisor).await?;
+    ok(
+        &h,
+        &format!("run('forceTake', '8002@test.cc', '{id}', '8001')"),
+    )
+    .await?;
+    h.wait_for("calls() === 1", STEP).await?;
+    h.switch_to_window(&agent).await?;
+    h.wait_for(
+        &format!("seen('connectionCleared', '{id}') && calls() === 0"),
+        STEP,
+    )
+    .await?;
+    h.screenshot("3-supervisor-took-over").await?;
+    h.switch_to_window(&supervisor).await?;
+    h.eval_js("admin('GET', '/calls').then(c => Promise.all(c.map(x => admin('POST', '/calls/' + x.callId + '/hangup', {}))))")
+        .await?;
+    h.wait_for("calls() === 0", STEP).await?;
 
     // Finally the supervisor logs the agent out.
     h.switch_to_window(&supervisor).await?;
@@ -217,7 +324,7 @@ async fn a_supervisor_forces_another_agent() -> Result<()> {
     h.switch_to_window(&agent).await?;
     h.wait_for("seen('agentLoggedOff') && !wellClient.isLogined()", STEP)
         .await?;
-    h.screenshot("2-agent-logged-out").await?;
+    h.screenshot("4-agent-logged-out").await?;
     h.assert_no_page_errors().await?;
     h.switch_to_window(&supervisor).await?;
     h.assert_no_page_errors().await
