@@ -329,3 +329,46 @@ async fn a_supervisor_forces_another_agent() -> Result<()> {
     h.switch_to_window(&supervisor).await?;
     h.assert_no_page_errors().await
 }
+
+/// An outage longer than the five quick attempts: `wsDisconnected` reaches the page once, the
+/// background attempts go on, and when the platform takes connections again the client is back,
+/// resynced, without the page doing anything.
+#[tokio::test]
+async fn an_outage_past_the_retries_is_reported_once_then_recovered() -> Result<()> {
+    let h = Harness::start("sdk_an_outage_past_the_retries").await?;
+    let page = h.add_page("ops.html", PAGE)?;
+    h.goto(&page).await?;
+    h.eval_js(
+        "(function () { window.disconnected = 0; window.back = 0; \
+         wellClient.innerOn('wsDisconnected', function () { window.disconnected += 1; }); \
+         wellClient.innerOn('wsReconnectSucceed', function () { window.back += 1; }); \
+         return true; })()",
+    )
+    .await?;
+    login(&h, "5001", "8001").await?;
+    h.eval_js("admin('POST', '/faults/ws/refuse', {seconds: 9})")
+        .await?;
+    h.eval_js("admin('POST', '/faults/ws/drop', {agentId: '5001@test.cc'})")
+        .await?;
+    h.wait_for("window.disconnected === 1", Duration::from_secs(20))
+        .await?;
+    let state = h.eval_js("wellClient.getConnectionState()").await?;
+    ensure!(state["state"] == json!("disconnected"), "{state}");
+    h.screenshot("1-disconnected").await?;
+    h.wait_for(
+        "window.back === 1 && wellClient.getConnectionState().state === 'connected'",
+        Duration::from_secs(45),
+    )
+    .await?;
+    ensure!(
+        h.eval_js("window.disconnected").await? == json!(1),
+        "wsDisconnected once per outage"
+    );
+    ensure!(h.eval_js("wellClient.isLogined()").await? == json!(true));
+    // Events flow again on the new socket.
+    h.eval_js("admin('POST', '/calls', {from: '13800000000', to: '8001'})")
+        .await?;
+    h.wait_for("seen('delivered')", STEP).await?;
+    h.screenshot("2-recovered").await?;
+    h.assert_no_page_errors().await
+}
