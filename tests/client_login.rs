@@ -300,6 +300,38 @@ fn ask_mode_confirms_and_stop_mode_gives_up() {
     page.expect_request("/api/csta/agent/state", 454, "");
     assert_eq!(text(&page.rejection(cmd), "reason"), "agent-logged-in");
     assert!(!page.has_request());
+
+    // stop, on an extension another agent holds (455): the rejection names that device.
+    let mut page = Page::new();
+    let cmd = login_until_state_request(&mut page, "stop");
+    page.expect_request(
+        "/api/csta/agent/state",
+        455,
+        r#"{"deviceId":"8003@test.cc"}"#,
+    );
+    let r = page.rejection(cmd);
+    assert_eq!(r.get("status").and_then(Value::as_i64), Some(455));
+    assert_eq!(text(&r, "deviceId"), "8003@test.cc");
+    assert!(page
+        .outputs
+        .iter()
+        .all(|o| !matches!(o, Output::Confirm { .. })));
+    assert!(!page.has_request());
+}
+
+#[test]
+fn click_to_dial_uses_the_class_the_page_configured() {
+    let mut page = Page::new();
+    page.call("setConfig", r#"[{"clickCallClass":"crm-phone"}]"#);
+    page.login();
+    assert!(page
+        .outputs
+        .iter()
+        .any(|o| matches!(o, Output::ClickToDial(Some(c)) if c == "crm-phone")));
+    assert!(!page
+        .outputs
+        .iter()
+        .any(|o| matches!(o, Output::ClickToDial(Some(c)) if c == "well-canBeCalled")));
 }
 
 #[test]
