@@ -67,9 +67,20 @@ async fn login(h: &Harness, agent: &str, ext: &str) -> Result<()> {
 
 /// An outside caller dials 8001; the agent answers through the SDK.
 async fn answered_inbound(h: &Harness, user_data: Value) -> Result<String> {
+    answered(h, "13800000000", "8001", user_data).await
+}
+
+/// A customer dials 8002 and the agent, in `agent`'s window, answers; returns the call id.
+async fn answered_by_agent(h: &Harness, agent: &WindowHandle, customer: &str) -> Result<String> {
+    h.switch_to_window(agent).await?;
+    answered(h, customer, "8002", json!({})).await
+}
+
+/// `from` dials `to`, whose page (the current window) answers; returns the call id.
+async fn answered(h: &Harness, from: &str, to: &str, user_data: Value) -> Result<String> {
     let call = h
         .eval_js(&format!(
-            "admin('POST', '/calls', {{from: '13800000000', to: '8001', userData: {user_data}}})"
+            "admin('POST', '/calls', {{from: '{from}', to: '{to}', userData: {user_data}}})"
         ))
         .await?;
     let id = call["callId"].as_str().unwrap_or_default().to_owned();
@@ -81,21 +92,14 @@ async fn answered_inbound(h: &Harness, user_data: Value) -> Result<String> {
     Ok(id)
 }
 
-/// A customer dials 8002 and the agent, in `agent`'s window, answers; returns the call id.
-async fn answered_by_agent(h: &Harness, agent: &WindowHandle, customer: &str) -> Result<String> {
-    h.switch_to_window(agent).await?;
-    let call = h
-        .eval_js(&format!(
-            "admin('POST', '/calls', {{from: '{customer}', to: '8002'}})"
-        ))
-        .await?;
-    let id = call["callId"].as_str().unwrap_or_default().to_owned();
-    h.wait_for(&format!("seen('delivered', '{id}')"), STEP)
-        .await?;
-    ok(h, &format!("run('answerCall', '{id}')")).await?;
-    h.wait_for(&format!("seen('established', '{id}')"), STEP)
-        .await?;
-    Ok(id)
+/// How many parties the platform has in call `id`.
+async fn parties(h: &Harness, id: &str) -> Result<usize> {
+    let live = h.eval_js("admin('GET', '/calls')").await?;
+    Ok(live
+        .as_array()
+        .and_then(|calls| calls.iter().find(|c| c["callId"] == json!(id)))
+        .and_then(|c| c["parties"].as_array())
+        .map_or(0, Vec::len))
 }
 
 #[tokio::test]
@@ -198,13 +202,7 @@ async fn call_data_recording_and_transfers() -> Result<()> {
     .await?;
     h.wait_for(&format!("seen('conferenced', '{c4}')"), STEP)
         .await?;
-    let live = h.eval_js("admin('GET', '/calls')").await?;
-    let parties = live
-        .as_array()
-        .and_then(|calls| calls.iter().find(|c| c["callId"] == json!(c4)))
-        .and_then(|c| c["parties"].as_array())
-        .map_or(0, Vec::len);
-    ensure!(parties == 3, "customer, agent and 8002: {live}");
+    ensure!(parties(&h, &c4).await? == 3, "customer, agent and 8002");
     h.screenshot("5-single-step-conference").await?;
     ok(&h, &format!("run('dropConnection', '{c4}')")).await?;
     h.wait_for("calls() === 0", STEP).await?;
@@ -279,13 +277,10 @@ async fn a_supervisor_forces_another_agent() -> Result<()> {
     h.switch_to_window(&agent).await?;
     h.wait_for(&format!("seen('conferenced', '{id}')"), STEP)
         .await?;
-    let live = h.eval_js("admin('GET', '/calls')").await?;
-    let parties = live
-        .as_array()
-        .and_then(|calls| calls.iter().find(|c| c["callId"] == json!(id)))
-        .and_then(|c| c["parties"].as_array())
-        .map_or(0, Vec::len);
-    ensure!(parties == 3, "customer, agent and supervisor: {live}");
+    ensure!(
+        parties(&h, &id).await? == 3,
+        "customer, agent and supervisor"
+    );
     h.screenshot("2-supervisor-joined").await?;
     // The agent who had the customer hangs up: the call ends for the supervisor too.
     ok(&h, &format!("run('dropConnection', '{id}')")).await?;
