@@ -436,7 +436,7 @@ fn auto_answer_skips_calls_answered_or_gone_and_outbound_calls() {
 /// connected once answered.
 fn client_state_with_c1(state: &str) -> String {
     format!(
-        r#"{{"agent":{{"agentId":"5001@test.cc","extensionId":"8001@test.cc","namespace":"test.cc","agentMode":"Ready"}},"extension":{{}},"activeCall":{{"callId":"c1","ani":"13800000000@test.cc","dnis":"8001@test.cc","state":"{state}","direction":"In","ringTime":"2019.05.09 09:59:00","otherSide":"13800000000@test.cc"}}}}"#
+        r#"{{"agent":{{"agentId":"5001@test.cc","extensionId":"8001@test.cc","namespace":"test.cc","agentMode":"Ready","activeCall":{{"callId":"c1","ani":"13800000000@test.cc","dnis":"8001@test.cc","state":"{state}","direction":"In","ringTime":"2019.05.09 09:59:00","otherSide":"13800000000@test.cc"}}}},"extension":{{}}}}"#
     )
 }
 
@@ -458,6 +458,8 @@ fn core_auto_answer_never_answers_twice_across_a_reconnect_resync() {
         200,
         &client_state_with_c1("Alerting"),
     );
+    let memory = page.call("getCallMemory", "[]").value().unwrap();
+    assert!(memory.get("c1").is_some(), "kept: {}", memory.to_json());
     page.run_for(5_000);
     assert_eq!(
         answers(&page),
@@ -496,11 +498,15 @@ fn core_auto_answer_after_a_reload_answers_a_ringing_call_once_and_a_connected_o
         );
         page.expect_request("/agents/5001@test.cc", 200, "{}");
         page.connect_socket("1.1");
+        let memory = page.call("getCallMemory", "[]").value().unwrap();
+        assert!(
+            memory.get("c1").is_some(),
+            "recovered: {}",
+            memory.to_json()
+        );
         page.run_for(2_000);
-        if state == "Alerting" {
-            // A `delivered` repeated by the platform after the recover changes nothing.
-            inbound_delivered(&mut page, "c1", 3001);
-        }
+        // A `delivered` repeated by the platform after the recover changes nothing.
+        inbound_delivered(&mut page, "c1", 3001);
         page.run_for(5_000);
         assert_eq!(answers(&page), expected, "recovered call in state {state}");
     }
