@@ -512,6 +512,20 @@ fn core_auto_answer_after_a_reload_answers_a_ringing_call_once_and_a_connected_o
     }
 }
 
+#[test]
+fn ui_events_are_dropped_without_a_ui_layer_and_flow_once_one_is_installed() {
+    let mut page = Page::new();
+    page.login();
+    inbound_delivered(&mut page, "c1", 3001);
+    assert!(page.take_ui().is_empty());
+    // The page installs a UI layer later: the next events reach it.
+    page.client.set_ui_installed(true);
+    page.event(r#"{"eventName":"connectionCleared","eventTime":"2019.05.09 10:00:09","eventType":"csta","serial":3002,"srcDeviceId":"8001@test.cc","callId":"c1","deviceId":"8001@test.cc","releasingDevice":"8001@test.cc"}"#);
+    let ui = page.take_ui();
+    assert_eq!(ui.len(), 1, "{ui:?}");
+    assert_eq!(text(&ui[0], "eventName"), "connectionCleared");
+}
+
 // ----------------------------------------------------------------------------------------------
 // Dispatch
 
