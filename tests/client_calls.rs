@@ -14,6 +14,7 @@ mod support;
 use std::fs;
 
 use support::*;
+use well_client::api::Method;
 use well_client::client::{ClientInit, Delivery, Output, Target};
 use well_client::json::{self, Value};
 
@@ -345,6 +346,46 @@ fn set_agent_mode_pending_and_quota() {
     assert!(page
         .alerts()
         .contains(&"自动外呼接听数已达上限，不能就绪".to_owned()));
+}
+
+#[test]
+fn call_data_requests_have_the_documented_shape() {
+    let mut page = Page::new();
+    page.login();
+    let cmd = page.command(
+        "setCallData",
+        r#"["c 1/x",[{"key":"orderNo","value":"A-1"}]]"#,
+    );
+    let (id, req) = page.next_request();
+    assert_eq!(req.method, Method::Post);
+    assert_eq!(
+        req.url,
+        "http://127.0.0.1:8088/api/csta/callControl/calls/c%201%2Fx/user-data"
+    );
+    assert_eq!(req.header("sessionId"), Some(SID));
+    assert_eq!(
+        req.body.as_deref(),
+        Some(r#"{"entries":[{"key":"orderNo","value":"A-1"}]}"#)
+    );
+    page.reply(id, 204, "");
+    assert_eq!(page.settled(cmd), Some(Ok(None)));
+
+    let cmd = page.command("getCallData", r#"["c1"]"#);
+    let (id, req) = page.next_request();
+    assert_eq!(req.method, Method::Get);
+    assert_eq!(
+        req.url,
+        "http://127.0.0.1:8088/api/csta/callControl/calls/c1/user-data/"
+    );
+    assert_eq!(req.body, None);
+    page.reply(id, 200, r#"{"orderNo":"A-1"}"#);
+    let got = page.settled(cmd).unwrap().unwrap().unwrap();
+    assert_eq!(text(&got, "orderNo"), "A-1");
+
+    // Without a call id: rejected before any request.
+    let cmd = page.command("getCallData", "[]");
+    assert_eq!(text(&page.rejection(cmd), "reason"), "invalid-argument");
+    assert!(!page.has_request());
 }
 
 #[test]
