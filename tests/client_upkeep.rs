@@ -173,6 +173,67 @@ fn reconnect_five_times_then_ws_disconnected_once_then_background() {
         .any(|f| f.starts_with("SUBSCRIBE\n") && f.contains("/topic/event.agent.*.5001@test_cc")));
 }
 
+/// The attempts after a drop: the time of each socket opened (each refused at once) until
+/// `wsDisconnected`, or until `limit_ms` passed.
+fn attempts_until_disconnected(page: &mut Page, limit_ms: u64) -> (Vec<u64>, bool) {
+    let disconnected = page.inner_on("wsDisconnected");
+    page.outputs.clear();
+    page.drop_socket();
+    let mut opens = Vec::new();
+    let start = page.ms;
+    while page.delivered_to(disconnected).is_empty() && page.ms - start < limit_ms {
+        page.run_for(100);
+        if page
+            .take_output(|o| matches!(o, Output::WsOpen { .. }))
+            .is_some()
+        {
+            opens.push(page.ms - start);
+            page.drop_socket();
+        }
+    }
+    (opens, !page.delivered_to(disconnected).is_empty())
+}
+
+#[test]
+fn a_configured_reconnect_policy_is_followed() {
+    // Two tries 3 s apart, then the report; no background attempts after it.
+    let mut page = Page::new();
+    page.call(
+        "setConfig",
+        r#"[{"reconnect":{"tries":2,"delayMs":3000,"background":false}}]"#,
+    );
+    page.login();
+    let (opens, reported) = attempts_until_disconnected(&mut page, 60_000);
+    assert!(reported, "{opens:?}");
+    assert_eq!(opens.len(), 2, "{opens:?}");
+    for (n, at) in opens.iter().enumerate() {
+        let expected = 3_000 * (n as u64 + 1);
+        assert!(
+            (expected - 1_200..=expected + 1_200).contains(at),
+            "{opens:?}"
+        );
+    }
+    page.run_for(120_000);
+    assert!(
+        page.take_output(|o| matches!(o, Output::WsOpen { .. }))
+            .is_none(),
+        "no background attempts when background is false"
+    );
+    let state = page.call("getConnectionState", "[]").value().unwrap();
+    assert_eq!(text(&state, "state"), "disconnected");
+
+    // 1.3.7's own names: `maxReconnectTimes` tries, `timeout` seconds apart.
+    let mut page = Page::new();
+    page.call("setConfig", r#"[{"maxReconnectTimes":3,"timeout":2}]"#);
+    page.login();
+    let (opens, reported) = attempts_until_disconnected(&mut page, 60_000);
+    assert!(reported, "{opens:?}");
+    assert_eq!(opens.len(), 3, "{opens:?}");
+    for pair in opens.windows(2) {
+        assert!((1_400..=2_600).contains(&(pair[1] - pair[0])), "{opens:?}");
+    }
+}
+
 #[test]
 fn reconnect_resync_removes_calls_that_ended_meanwhile() {
     let mut page = Page::new();
