@@ -532,3 +532,43 @@ fn recover_refuses_another_agents_session() {
     let cmd = page.command("checkRecoverStateAbility", r#"[{"jobNumber":"5001"}]"#);
     assert_eq!(text(&page.rejection(cmd), "reason"), "not-logged-in");
 }
+
+#[test]
+fn set_config_connection_fields_point_every_url_at_the_platform() {
+    let mut page = Page::new();
+    page.call(
+        "setConfig",
+        r#"[{"SDK":"cti.example.test","protocol":"https://","wsProtocol":"wss://","cstaPort":":8443","eventPort":":9443","TPI":"sso.example.test/api/security/login","eventBasePath":"/events/stomp","newWsTopic":"/topic/ev.agent.*."}]"#,
+    );
+    let cmd = page.command(
+        "agentLogin",
+        r#"[{"jobNumber":"5001","password":"123456","domain":"test.cc","ext":"8001","loginMode":"force","agentMode":"NotReady"}]"#,
+    );
+    let token = page.expect_request(
+        "/api/security/login",
+        200,
+        &format!(r#"{{"sessionId":"{SID}"}}"#),
+    );
+    assert_eq!(token.url, "https://sso.example.test/api/security/login");
+    let socket_url = page.outputs.iter().find_map(|o| match o {
+        Output::WsOpen { url, .. } => Some(url.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        socket_url.as_deref(),
+        Some("wss://cti.example.test:9443/events/stomp/websocket")
+    );
+    page.connect_socket("1.1");
+    assert!(
+        page.sent_frames.iter().any(|f| f.starts_with("SUBSCRIBE\n")
+            && f.contains("\ndestination:/topic/ev.agent.*.5001@test_cc\n")),
+        "{:?}",
+        page.sent_frames
+    );
+    let state = page.expect_request("/api/csta/agent/state", 204, "");
+    assert_eq!(
+        state.url,
+        "https://cti.example.test:8443/api/csta/agent/state"
+    );
+    assert_eq!(page.settled(cmd), Some(Ok(None)));
+}

@@ -406,3 +406,37 @@ fn stomp_heart_beats_are_configurable_and_the_clock_can_be_off() {
     page.call("setConfig", r#"[{"useClock":false}]"#);
     assert_eq!(page.client.status_clock(now.mono), None);
 }
+
+#[test]
+fn a_ui_layer_is_told_ws_disconnected_once_when_the_tries_run_out() {
+    let mut page = Page::new();
+    page.client.set_ui_installed(true);
+    page.login();
+    page.take_ui();
+    let (opens, reported) = attempts_until_disconnected(&mut page, 60_000);
+    assert!(reported, "{opens:?}");
+    let ui: Vec<String> = page
+        .take_ui()
+        .iter()
+        .map(|u| text(u, "eventName"))
+        .collect();
+    assert_eq!(
+        ui.iter().filter(|n| *n == "wsDisconnected").count(),
+        1,
+        "{ui:?}"
+    );
+    // Background attempts that fail do not repeat it.
+    for _ in 0..5 {
+        page.run_for(40_000);
+        if page
+            .take_output(|o| matches!(o, Output::WsOpen { .. }))
+            .is_some()
+        {
+            page.drop_socket();
+        }
+    }
+    assert!(!page
+        .take_ui()
+        .iter()
+        .any(|u| text(u, "eventName") == "wsDisconnected"));
+}
