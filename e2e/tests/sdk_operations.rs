@@ -1,7 +1,7 @@
 //! The commands the demo's walk does not reach, through the drop-in script in a real browser
 //! against the simulator: call data, recording, consult-then-transfer, single-step transfer,
-//! cancel consult, single-step conference, and the supervisor's force operations on another
-//! agent.
+//! cancel consult, single-step conference, the supervisor's force operations on another agent,
+//! an outage past the reconnect tries, a failed login and after-call work.
 
 use std::time::Duration;
 
@@ -365,5 +365,53 @@ async fn an_outage_past_the_retries_is_reported_once_then_recovered() -> Result<
         .await?;
     h.wait_for("seen('delivered')", STEP).await?;
     h.screenshot("2-recovered").await?;
+    h.assert_no_page_errors().await
+}
+
+/// Without a UI layer the SDK itself emits `loginFailed`; after a call the platform's
+/// after-call work reaches the page, then Ready.
+#[tokio::test]
+async fn a_failed_login_and_after_call_work() -> Result<()> {
+    let h = Harness::start("sdk_a_failed_login_and_after_call_work").await?;
+    let page = h.add_page("ops.html", PAGE)?;
+    h.goto(&page).await?;
+    h.eval_js(
+        "(function () { window.failed = []; \
+         wellClient.innerOn('loginFailed', function (e) { window.failed.push(e); }); \
+         return true; })()",
+    )
+    .await?;
+    let r = h
+        .eval_js(
+            "run('agentLogin', {jobNumber: '5001', password: 'wrong', domain: 'test.cc', \
+             ext: '8001', loginMode: 'force', agentMode: 'Ready'})",
+        )
+        .await?;
+    ensure!(
+        r["ok"] == json!(false) && r["error"]["status"] == json!(401),
+        "{r}"
+    );
+    ensure!(r["error"]["reason"] == json!("unauthorized"), "{r}");
+    let failed = h.eval_js("window.failed").await?;
+    ensure!(
+        failed.as_array().map(Vec::len) == Some(1)
+            && failed[0]["eventName"] == json!("loginFailed")
+            && failed[0]["status"] == json!(401),
+        "{failed}"
+    );
+    ensure!(h.eval_js("wellClient.isLogined()").await? == json!(false));
+
+    h.eval_js("admin('PATCH', '/tenants/test.cc', {afterCallWorkSecs: 1})")
+        .await?;
+    login(&h, "5001", "8001").await?;
+    let id = answered_inbound(&h, json!({})).await?;
+    ok(&h, &format!("run('dropConnection', '{id}')")).await?;
+    h.wait_for("seen('agentWorkingAfterCall')", STEP).await?;
+    h.screenshot("1-after-call-work").await?;
+    h.wait_for(
+        "window.events.filter(e => e.eventName === 'agentReady').length === 2",
+        STEP,
+    )
+    .await?;
     h.assert_no_page_errors().await
 }
