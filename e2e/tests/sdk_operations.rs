@@ -1,11 +1,11 @@
 //! The commands the demo's walk does not reach, through the drop-in script in a real browser
 //! against the simulator: call data, recording, consult-then-transfer, single-step transfer,
 //! cancel consult, single-step conference, the supervisor's force operations on another agent,
-//! an outage past the reconnect tries, a failed login and after-call work.
+//! an outage past the reconnect tries, a failed login, after-call work, and the utilities.
 
 use std::time::Duration;
 
-use anyhow::{ensure, Result};
+use anyhow::{ensure, Context, Result};
 use serde_json::{json, Value};
 use well_e2e::{Harness, WindowHandle};
 
@@ -414,4 +414,155 @@ async fn a_failed_login_and_after_call_work() -> Result<()> {
     )
     .await?;
     h.assert_no_page_errors().await
+}
+
+/// The utilities of the seed doc through the drop-in script: getWs, isPhoneNumber, getVersion,
+/// getSessionId, getMyPrefix, log/error with setDebug, the event log (getLog, disableLog,
+/// enableLog, downloadLog) and useWsLog's console lines.
+#[tokio::test]
+async fn the_utilities() -> Result<()> {
+    let h = Harness::start("sdk_the_utilities").await?;
+    let page = h.add_page("ops.html", PAGE)?;
+    h.goto(&page).await?;
+    let before = h
+        .eval_js(
+            "({ws: wellClient.getWs(), logined: wellClient.isLogined(),
+               version: wellClient.getVersion(),
+               phones: ['13800000000', '938834600-WW8001', '8001', 'abc', ''].map(
+                 function (n) { return wellClient.isPhoneNumber(n); })})",
+        )
+        .await?;
+    ensure!(
+        before
+            == json!({"ws": {}, "logined": false, "version": sdk_version()?,
+                      "phones": [true, true, true, false, false]}),
+        "{before}"
+    );
+    // The page's console and onLog, recorded.
+    h.eval_js(
+        "(function () {
+           window.printed = []; window.logged = [];
+           var log = console.log;
+           console.log = function (line) { window.printed.push(String(line)); log.apply(console, arguments); };
+           wellClient.onLog = function (m) { window.logged.push(m.type + ':' + m.content); };
+           document.addEventListener('click', function (e) {
+             if (e.target && e.target.download) {
+               window.downloaded = {name: e.target.download, href: e.target.href};
+               e.preventDefault();
+             }
+           }, true);
+           return true;
+         })()",
+    )
+    .await?;
+    login(&h, "5001", "8001").await?;
+    let after = h
+        .eval_js(
+            "({ws: wellClient.getWs(), logined: wellClient.isLogined(),
+               sid: typeof wellClient.getSessionId(), prefixes: Array.isArray(wellClient.getMyPrefix())})",
+        )
+        .await?;
+    ensure!(
+        after
+            == json!({"ws": {"connected": true, "ws": {"readyState": 1}}, "logined": true,
+                      "sid": "string", "prefixes": true}),
+        "{after}"
+    );
+
+    // log and error reach onLog; the console only under setDebug(true) (an error there would
+    // count as a page error, so it is sent with debugging off).
+    h.eval_js(
+        "(function () { wellClient.setDebug(false); wellClient.log('quiet line');
+           wellClient.error('bad line'); wellClient.setDebug(true); wellClient.log('loud line');
+           wellClient.setDebug(false); return true; })()",
+    )
+    .await?;
+    let logs = h
+        .eval_js("({logged: window.logged, printed: window.printed})")
+        .await?;
+    let has = |list: &str, text: &str| {
+        logs[list]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|x| x.as_str() == Some(text)))
+    };
+    ensure!(
+        has("logged", "log:quiet line")
+            && has("logged", "log:loud line")
+            && has("logged", "error:bad line"),
+        "{logs}"
+    );
+    ensure!(
+        has("printed", "loud line") && !has("printed", "quiet line"),
+        "{logs}"
+    );
+
+    // The event log: kept, paused, resumed, downloaded as a .txt file.
+    ensure!(
+        h.eval_js("wellClient.getLog().indexOf('agentLoggedOn') >= 0")
+            .await?
+            == json!(true)
+    );
+    h.eval_js("wellClient.disableLog()").await?;
+    ok(&h, "run('setAgentMode', 'NotReady', '1')").await?;
+    h.wait_for("seen('agentNotReady')", STEP).await?;
+    ensure!(
+        h.eval_js("wellClient.getLog().indexOf('agentNotReady') < 0")
+            .await?
+            == json!(true)
+    );
+    h.eval_js("wellClient.enableLog()").await?;
+    ok(&h, "run('setAgentMode', 'Ready')").await?;
+    h.wait_for("wellClient.getLog().indexOf('\"agentReady\"') >= 0 && window.events.filter(e => e.eventName === 'agentReady').length === 2", STEP)
+        .await?;
+    h.eval_js("wellClient.downloadLog()").await?;
+    let downloaded = h
+        .eval_js(
+            "fetch(window.downloaded.href).then(r => r.text()).then(t =>
+               ({name: window.downloaded.name, header: t.indexOf('---- Session started: ') === 0,
+                 events: t.indexOf('agentLoggedOn') > 0, password: t.indexOf('123456') >= 0}))",
+        )
+        .await?;
+    ensure!(
+        downloaded["name"]
+            .as_str()
+            .is_some_and(|n| n.ends_with("-log4b.txt"))
+            && downloaded["header"] == json!(true)
+            && downloaded["events"] == json!(true)
+            && downloaded["password"] == json!(false),
+        "{downloaded}"
+    );
+
+    // useWsLog: every frame on the console, none through onLog.
+    h.eval_js("wellClient.setConfig({useWsLog: true})").await?;
+    ok(&h, "run('setAgentMode', 'NotReady', '2')").await?;
+    h.wait_for(
+        "window.printed.some(l => l.indexOf('>>> ') === 0) && \
+         window.printed.some(l => l.indexOf('<<< MESSAGE') === 0 && l.indexOf('agentNotReady') > 0)",
+        STEP,
+    )
+    .await?;
+    ensure!(
+        h.eval_js("window.logged.some(l => l.indexOf('<<< ') >= 0 || l.indexOf('>>> ') >= 0)")
+            .await?
+            == json!(false),
+        "frame lines stay out of onLog"
+    );
+    h.screenshot("1-utilities").await?;
+    h.assert_no_page_errors().await
+}
+
+/// The SDK's version, from the root `Cargo.toml`'s `[package]`.
+fn sdk_version() -> Result<String> {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)?;
+    let package = text
+        .split("[package]")
+        .nth(1)
+        .context("no [package] in the root Cargo.toml")?;
+    package
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .map(str::to_owned)
+        .context("no version in [package]")
 }
