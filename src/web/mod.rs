@@ -53,6 +53,11 @@
 
 mod steps;
 
+/// The heap allocator: talc instead of the standard library's dlmalloc, smaller in the module
+/// and faster on the allocation pattern of the event path.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use wasm_bindgen::prelude::*;
 
 use crate::client::{
