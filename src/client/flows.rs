@@ -762,7 +762,6 @@ impl Client {
         }
     }
 
-    /// Moves frames and session events out of the STOMP session.
     /// Sends a STOMP frame on the current socket, and shows it on the console under `useWsLog`.
     fn send_frame(&mut self, text: String) {
         if self.config.use_ws_log {
@@ -795,6 +794,7 @@ impl Client {
         self.queue_log(LogKind::Frame, &line);
     }
 
+    /// Moves frames and session events out of the STOMP session.
     pub(super) fn drain_stomp(&mut self, now: Now) {
         while let Some(text) = self.stomp.poll_transmit() {
             if matches!(
