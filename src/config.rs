@@ -298,8 +298,11 @@ impl Default for ReconnectPolicy {
 /// and the heart-beats offered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StompSettings {
+    /// `host` header (RabbitMQ reads it as the virtual host).
     pub host: Option<String>,
+    /// `login` header.
     pub login: Option<String>,
+    /// `passcode` header (never logged).
     pub passcode: Option<String>,
     /// `(cx, cy)` offered in `heart-beat`, ms: how often we can send, how often we want the
     /// server to. The default `10000,10000` is RabbitMQ's; see `stomp::heartbeat` for why the
@@ -321,14 +324,23 @@ impl Default for StompSettings {
 /// The live configuration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
+    /// Name of the preset last applied (`ENV_NAME`).
     pub env_name: String,
+    /// Platform host name (`SDK`).
     pub sdk: String,
+    /// Port part of REST URLs, with its colon or empty (`cstaPort`).
     pub csta_port: String,
+    /// Port part of the WebSocket URL, with its colon or empty (`eventPort`).
     pub event_port: String,
+    /// Host and path of the token login, without the scheme (`TPI`).
     pub tpi: String,
+    /// Scheme of REST URLs, `http://` or `https://` (`protocol`).
     pub protocol: String,
+    /// Scheme of the WebSocket URL, `ws://` or `wss://` (`wsProtocol`).
     pub ws_protocol: String,
+    /// Path before `/websocket` (`eventBasePath`).
     pub event_base_path: String,
+    /// Subscription prefix the agent id is appended to (`newWsTopic`).
     pub new_ws_topic: String,
     /// Forwarded to the UI layer's `delivered` event.
     pub auto_answer: bool,
@@ -337,21 +349,35 @@ pub struct Config {
     pub auto_answer_set_by_page: bool,
     /// Delay before the core auto-answers, in ms.
     pub auto_answer_delay_ms: u32,
+    /// Show login errors as alerts (`useErrorAlert`).
     pub use_error_alert: bool,
+    /// Mirror log lines to the console (`debug`).
     pub debug: bool,
+    /// Show every STOMP frame on the console (`useWsLog`).
     pub use_ws_log: bool,
+    /// Class of click-to-dial elements (`clickCallClass`).
     pub click_call_class: String,
+    /// Interval of the HTTP heartbeat, ms (`heartbeatLength`).
     pub heartbeat_ms: u32,
+    /// How long a command waits for its answer before it rejects, ms (`requestTimeoutMs`).
     pub request_timeout_ms: u32,
+    /// How the WebSocket is reconnected (`reconnect`, `maxReconnectTimes`, `timeout`).
     pub reconnect: ReconnectPolicy,
+    /// Keep received events in the event log (`useEventLog`, `enableLog`/`disableLog`).
     pub use_event_log: bool,
+    /// Run the status clock on pages that have its element (`useClock`).
     pub use_clock: bool,
+    /// Element ids hidden with class `well-dn` (`hideButton`).
     pub hide_button: Vec<String>,
+    /// Log out when the page goes away, instead of keeping the session (`logoutOnUnload`).
     pub logout_on_unload: bool,
+    /// Origins whose `postMessage` commands are accepted; none by default.
     pub post_message_origins: Vec<String>,
+    /// `CONNECT` headers and heart-beats (`stomp`).
     pub stomp: StompSettings,
     /// Domain used when `agentLogin` is given none.
     pub default_domain: String,
+    /// Name of the cookie that keeps the session id.
     pub session_cookie_name: String,
 }
 

@@ -6,6 +6,8 @@
 //! only) hands those values, as strings and numbers, to the JavaScript shim (`js-shim/`), which
 //! performs them in the browser; neither holds logic.
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod client;
 pub mod config;

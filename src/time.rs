@@ -67,12 +67,19 @@ impl WallClock {
 /// A broken-down civil date and time (no time zone).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Civil {
+    /// The year (proleptic Gregorian).
     pub year: i64,
+    /// 1 to 12.
     pub month: u32,
+    /// 1 to 31.
     pub day: u32,
+    /// 0 to 23.
     pub hour: u32,
+    /// 0 to 59.
     pub minute: u32,
+    /// 0 to 59.
     pub second: u32,
+    /// 0 to 999.
     pub millis: u32,
 }
 

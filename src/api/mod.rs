@@ -15,8 +15,11 @@ use crate::json::Value;
 /// HTTP method.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Method {
+    /// `GET`.
     Get,
+    /// `POST`.
     Post,
+    /// `DELETE`.
     Delete,
 }
 
@@ -41,8 +44,11 @@ pub const ACCEPT: &str = "application/json, text/javascript, */*; q=0.01";
 /// One HTTP request for the adapter to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
+    /// The method.
     pub method: Method,
+    /// The absolute URL, path parameters percent-encoded.
     pub url: String,
+    /// Header names and values, in the order they are set.
     pub headers: Vec<(&'static str, String)>,
     /// The body text, if any.
     pub body: Option<String>,

@@ -111,8 +111,11 @@ pub fn status_text(status: u16) -> &'static str {
 pub struct Rejection {
     /// HTTP status, `0` when no response was involved.
     pub status: u16,
+    /// The stable code pages switch on.
     pub reason: Reason,
+    /// The HTTP status text; the reason's code when no response was involved.
     pub status_text: String,
+    /// The response body as received (`""` when none).
     pub response_text: String,
     /// The body parsed as JSON, when it was JSON.
     pub response_json: Option<Value>,

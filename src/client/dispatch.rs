@@ -116,7 +116,7 @@ impl Registry {
     }
 
     /// Callees of a processed event: `innerOn(name)`, then listeners — except for the
-    /// processed twin of a server event ([`PROCESSED_TWINS`]), whose listeners get the server
+    /// processed twin of a server event (`PROCESSED_TWINS`), whose listeners get the server
     /// event: one name, one payload shape.
     pub fn inner_targets(&mut self, name: &str) -> Vec<Target> {
         let mut out = Vec::new();

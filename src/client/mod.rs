@@ -71,7 +71,9 @@ use crate::time::{Instant, WallClock};
 /// The time of an input: monotonic for deadlines, wall clock for stamps.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Now {
+    /// Monotonic time, for deadlines (`performance.now()` in the browser).
     pub mono: Instant,
+    /// Wall-clock time and the local offset, for stamps (`Date.now()`).
     pub wall: WallClock,
 }
 
@@ -106,19 +108,43 @@ pub struct ConfirmId(pub u32);
 #[derive(Clone, Debug, PartialEq)]
 pub enum Output {
     /// Open a WebSocket (no sub-protocols).
-    WsOpen { socket: SocketId, url: String },
+    WsOpen {
+        /// The id later inputs about this socket carry.
+        socket: SocketId,
+        /// `ws://` or `wss://` URL.
+        url: String,
+    },
     /// Send a text message on the socket.
-    WsSend { socket: SocketId, text: String },
+    WsSend {
+        /// The socket to send on.
+        socket: SocketId,
+        /// One or more STOMP frames, or a heart-beat EOL.
+        text: String,
+    },
     /// Close the socket.
-    WsClose { socket: SocketId },
+    WsClose {
+        /// The socket to close.
+        socket: SocketId,
+    },
     /// Send an HTTP request.
-    Http { id: RequestId, request: Request },
+    Http {
+        /// The id its answer comes back with.
+        id: RequestId,
+        /// What to send.
+        request: Request,
+    },
     /// Abandon a request (it timed out); its answer, if any, is ignored.
-    HttpAbort { id: RequestId },
+    HttpAbort {
+        /// The request to abandon.
+        id: RequestId,
+    },
     /// Keep (`Some`) or forget (`None`) the session id in the cookie and `sessionStorage`.
     PersistSession {
+        /// The session id to keep, or `None` to forget it.
         session_id: Option<String>,
+        /// The cookie's name.
         cookie_name: String,
+        /// Whether the cookie gets `Secure` (https pages).
         secure: bool,
     },
     /// Install (`Some(class)`) or remove (`None`) the click-to-dial listener.
@@ -126,11 +152,21 @@ pub enum Output {
     /// Hide these element ids (class `well-dn`).
     HideButtons(Vec<String>),
     /// Offer a text file for download.
-    Download { file_name: String, text: String },
+    Download {
+        /// The suggested file name.
+        file_name: String,
+        /// The file's text.
+        text: String,
+    },
     /// Show a message (through the page's notifier, else `window.alert`).
     Alert(String),
     /// Ask a question (through the page's notifier, else `window.confirm`).
-    Confirm { id: ConfirmId, text: String },
+    Confirm {
+        /// The id the answer comes back with.
+        id: ConfirmId,
+        /// The question.
+        text: String,
+    },
     /// Add the status clock element after `#well-now-state` when the page has it.
     InsertClock,
 }
@@ -138,8 +174,11 @@ pub enum Output {
 /// Kind of an `onLog` message.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum LogKind {
+    /// Information.
     Log,
+    /// Something failed.
     Error,
+    /// A message also shown to the agent (an alert of 1.3.7).
     Alert,
     /// A STOMP frame sent (`>>> `) or a WebSocket message received (`<<< `), while
     /// `useWsLog` is on: for the console only, never `onLog`, as stomp.js's debug output was.
@@ -162,22 +201,32 @@ impl LogKind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Delivery {
     /// `wellClient.ui.main(payload)` (only produced while a UI layer is installed).
-    Ui { payload: String },
+    Ui {
+        /// The UI event, as JSON text.
+        payload: String,
+    },
     /// Call each target with the event object (parsed once from `payload`), in order.
     Event {
+        /// The event, as JSON text.
         payload: String,
+        /// Who gets it, in dispatch order.
         targets: Vec<Target>,
     },
     /// `wellClient.onLog({type, content})` (but not for [`LogKind::Frame`]), and the console
     /// when `console` is set.
     Log {
+        /// What kind of message.
         kind: LogKind,
+        /// The message.
         content: String,
+        /// Whether it also goes to the browser console.
         console: bool,
     },
     /// Settle a command's Deferred: `Ok(None)` resolves with `undefined`.
     Settle {
+        /// The command whose Deferred settles.
         command: CommandId,
+        /// Resolve with this JSON text (`None`: `undefined`), or reject with this JSON text.
         result: Result<Option<String>, String>,
     },
 }

@@ -74,7 +74,12 @@ pub enum Effect {
     /// The event for `exports`, `on(name)` and listeners, as the JSON text they get: as
     /// received, after stripping `params`, `_type`, `topics`, with `lastEventSerial` and `brs`
     /// added. `name` is its `eventName` (`""` when it has none).
-    Server { name: String, json: String },
+    Server {
+        /// The `eventName`.
+        name: String,
+        /// The event as delivered.
+        json: String,
+    },
     /// `agentLoggedOn` applied: start the HTTP heartbeat.
     LoggedOn,
     /// `agentLoggedOff` applied while logged in: tear the session down.

@@ -15,11 +15,24 @@ use crate::config::ReconnectPolicy;
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Next {
     /// Try again after this delay; `attempt` of `tries` (background attempts count on).
-    Retry { delay: Duration, attempt: u32 },
+    Retry {
+        /// How long to wait.
+        delay: Duration,
+        /// Which attempt this is, from 1.
+        attempt: u32,
+    },
     /// The attempts are used up: report `wsDisconnected`, then (if `then` is set) retry after it.
-    GiveUp { then: Option<Duration> },
+    GiveUp {
+        /// The delay of the first background attempt, if there are any.
+        then: Option<Duration>,
+    },
     /// Keep retrying in the background after this delay (already reported).
-    Background { delay: Duration, attempt: u32 },
+    Background {
+        /// How long to wait.
+        delay: Duration,
+        /// Which attempt this is, counting on from the first.
+        attempt: u32,
+    },
     /// Nothing more to do (attempts used up, no background retries).
     Stop,
 }

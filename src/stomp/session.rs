@@ -27,9 +27,7 @@ pub struct SessionConfig {
     /// `passcode` header, sent only when set.
     pub passcode: Option<String>,
     /// Heart-beats offered, `(cx, cy)` in ms: how often we can send, how often we want to
-    /// hear from the server (default `(10000, 10000)`; see the [`heartbeat`] module).
-    ///
-    /// [`heartbeat`]: super::heartbeat
+    /// hear from the server (default `(10000, 10000)`; `stomp/heartbeat.rs` says why).
     pub heart_beat: (u32, u32),
     /// Largest frame accepted from the server, in bytes (default 256 KiB).
     pub max_frame_size: usize,
@@ -237,7 +235,7 @@ struct Subscription {
 /// The session never reads a clock: `now` comes in with every input, which is what lets the
 /// tests run days of heart-beats on a virtual clock. Every input, not only timeouts, checks
 /// what is due, so heart-beats keep flowing in a background tab whose timers run once a
-/// minute (see the [`heartbeat`](super::heartbeat) module).
+/// minute (`stomp/heartbeat.rs` says how).
 ///
 /// Subscriptions outlive sockets: they are remembered, sent with ids `sub-0`, `sub-1`, ...
 /// when `CONNECTED` arrives, and sent again with the same ids after [`reset`](Session::reset)

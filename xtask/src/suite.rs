@@ -30,6 +30,8 @@ pub enum Step {
     Clippy,
     /// clippy on the SDK for wasm32
     ClippyWasm,
+    /// the SDK's rustdoc, warnings denied (broken links, private items named in public docs)
+    Doc,
     /// nothing outside src/web/ names web_sys, js_sys or wasm_bindgen
     PlatformFree,
     /// the JS shim's unit tests (node) and its type test (tsc)
@@ -46,10 +48,11 @@ pub enum Step {
     E2e,
 }
 
-const ALL_STEPS: [Step; 10] = [
+const ALL_STEPS: [Step; 11] = [
     Step::Fmt,
     Step::Clippy,
     Step::ClippyWasm,
+    Step::Doc,
     Step::PlatformFree,
     Step::Shim,
     Step::Native,
@@ -132,6 +135,11 @@ fn run_step(ws: &Workspace, step: Step) -> Result<()> {
             "-D",
             "warnings",
         ])),
+        Step::Doc => cmd::run(
+            ws.cargo()
+                .args(["doc", "-p", "well-client", "--no-deps"])
+                .env("RUSTDOCFLAGS", "-D warnings"),
+        ),
         Step::PlatformFree => platform_free(&ws.path("src")),
         Step::Shim => shim(ws),
         // The e2e tests need dist/ and a browser; they run in their own step.
