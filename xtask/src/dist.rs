@@ -59,7 +59,7 @@ pub fn run(ws: &Workspace) -> Result<Vec<PathBuf>> {
         bindgen(&wasm, "no-modules", &classic)?;
         bindgen(&wasm, "web", &esm)
     })?;
-    let (classic_wasm, esm_wasm) = t.step("wasm-opt -Oz", || {
+    let (classic_wasm, esm_wasm) = t.step("wasm-opt", || {
         let classic_wasm = optimize(ws, &classic)?;
         // Both targets' glue differs but their wasm is the same module, and wasm-opt is
         // deterministic: optimize it once when it is (half the time of the slowest step).
@@ -135,7 +135,12 @@ fn same_bytes(a: &Path, b: &Path) -> Result<bool> {
     Ok(read_bytes(a)? == read_bytes(b)?)
 }
 
-/// Runs the pinned `wasm-opt -Oz` on the `*_bg.wasm` in `dir` and returns the optimized file.
+/// The wasm-opt passes: flattening the code and rebuilding its control flow (`--rereloop`)
+/// before two rounds of `-Oz` lets them find more to share and remove than `-Oz` alone
+/// (wasm 68.9 -> 67.4 KB gzip, 1.5 s more).
+const WASM_OPT_PASSES: [&str; 4] = ["--flatten", "--rereloop", "-Oz", "-Oz"];
+
+/// Runs the pinned `wasm-opt` on the `*_bg.wasm` in `dir` and returns the optimized file.
 fn optimize(ws: &Workspace, dir: &Path) -> Result<PathBuf> {
     let input = dir.join(BG_WASM);
     let output = dir.join(OPT_WASM);
@@ -148,7 +153,7 @@ fn optimize(ws: &Workspace, dir: &Path) -> Result<PathBuf> {
     }
     cmd::run(
         Command::new(&wasm_opt)
-            .arg("-Oz")
+            .args(WASM_OPT_PASSES)
             .arg(&input)
             .arg("-o")
             .arg(&output),
