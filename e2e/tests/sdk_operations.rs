@@ -1,7 +1,8 @@
 //! The commands the demo's walk does not reach, through the drop-in script in a real browser
 //! against the simulator: call data, recording, consult-then-transfer, single-step transfer,
 //! cancel consult, single-step conference, the supervisor's force operations on another agent,
-//! an outage past the reconnect tries, a failed login, after-call work, and the utilities.
+//! an outage past the reconnect tries, a failed login, after-call work, the utilities and the
+//! status clock.
 
 use std::time::Duration;
 
@@ -565,4 +566,37 @@ fn sdk_version() -> Result<String> {
         .and_then(|v| v.strip_suffix('"'))
         .map(str::to_owned)
         .context("no version in [package]")
+}
+
+/// A page with the status clock's element (PROTOCOL.md §11.1): it counts from each event but
+/// `held`/`retrieved`, and reads 0:00:00 once the agent is logged out.
+#[tokio::test]
+async fn the_status_clock_on_a_page_with_its_element() -> Result<()> {
+    let h = Harness::start("sdk_the_status_clock").await?;
+    let page = h.add_page(
+        "clock.html",
+        &PAGE.replace(
+            "<pre id=\"log\"></pre>",
+            "<p>In this state for <span id=\"well-time-clock\"></span></p><pre id=\"log\"></pre>",
+        ),
+    )?;
+    h.goto(&page).await?;
+    login(&h, "5001", "8001").await?;
+    let clock = "document.getElementById('well-time-clock').textContent";
+    h.wait_for(&format!("/^0:00:0[4-9]$/.test({clock})"), STEP)
+        .await?;
+    h.screenshot("1-counting").await?;
+    // A new state restarts it (read within 3 s, well before it could count back up to 4).
+    ok(&h, "run('setAgentMode', 'NotReady', '1')").await?;
+    h.wait_for("seen('agentNotReady')", STEP).await?;
+    h.wait_for(&format!("/^0:00:0[0-2]$/.test({clock})"), STEP)
+        .await?;
+    ok(&h, "run('logout')").await?;
+    h.wait_for(
+        &format!("seen('agentLoggedOff') && {clock} === '0:00:00'"),
+        STEP,
+    )
+    .await?;
+    h.screenshot("2-logged-out").await?;
+    h.assert_no_page_errors().await
 }
