@@ -491,14 +491,7 @@ fn core_auto_answer_never_answers_twice_across_a_reconnect_resync() {
     assert_eq!(answers(&page), 1);
     // The socket drops before `established` arrives; the resync still finds the call ringing
     // (the platform has not connected it yet), then connected.
-    page.drop_socket();
-    page.wait_for_open(1_300);
-    page.connect_socket("1.1");
-    page.expect_request(
-        "/api/csta/agent/client-state",
-        200,
-        &client_state_with_c1("Alerting"),
-    );
+    page.reconnect_and_resync(&client_state_with_c1("Alerting"));
     let memory = page.call("getCallMemory", "[]").value().unwrap();
     assert!(memory.get("c1").is_some(), "kept: {}", memory.to_json());
     page.run_for(5_000);
@@ -507,14 +500,7 @@ fn core_auto_answer_never_answers_twice_across_a_reconnect_resync() {
         1,
         "answered once before the drop, not again"
     );
-    page.drop_socket();
-    page.wait_for_open(1_300);
-    page.connect_socket("1.1");
-    page.expect_request(
-        "/api/csta/agent/client-state",
-        200,
-        &client_state_with_c1("Connect"),
-    );
+    page.reconnect_and_resync(&client_state_with_c1("Connect"));
     page.run_for(5_000);
     assert_eq!(answers(&page), 1);
 }

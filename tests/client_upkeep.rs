@@ -242,14 +242,7 @@ fn reconnect_resync_removes_calls_that_ended_meanwhile() {
     page.inner_on("wsReconnectSucceed");
     page.event(r#"{"eventName":"delivered","eventTime":"2019.05.09 10:00:00","eventType":"csta","serial":3001,"srcDeviceId":"8001@test.cc","callId":"c1","deviceId":"8001@test.cc","alertingDevice":"8001@test.cc","callingDevice":"13800000000@test.cc","calledDevice":"8001@test.cc"}"#);
     page.take_ui();
-    page.drop_socket();
-    page.wait_for_open(1_300);
-    page.connect_socket("1.1");
-    page.expect_request(
-        "/api/csta/agent/client-state",
-        200,
-        r#"{"agent":{"agentId":"5001@test.cc","extensionId":"8001@test.cc","agentMode":"NotReady"},"extension":{}}"#,
-    );
+    page.reconnect_and_resync(r#"{"agent":{"agentId":"5001@test.cc","extensionId":"8001@test.cc","agentMode":"NotReady"},"extension":{}}"#);
     let memory = page.call("getCallMemory", "[]").value().unwrap();
     assert_eq!(memory.get("length").and_then(Value::as_i64), Some(0));
     let ui = page.take_ui();
@@ -285,12 +278,7 @@ fn a_failed_resync_is_retried_and_the_socket_stays() {
 fn resync_reporting_logout_logs_the_client_out() {
     let mut page = Page::new();
     page.login();
-    page.drop_socket();
-    page.wait_for_open(1_300);
-    page.connect_socket("1.1");
-    page.expect_request(
-        "/api/csta/agent/client-state",
-        200,
+    page.reconnect_and_resync(
         r#"{"agent":{"agentId":"5001@test.cc","agentMode":"Logout"},"extension":{}}"#,
     );
     assert_eq!(

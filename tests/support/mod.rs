@@ -257,6 +257,15 @@ impl Page {
         }
     }
 
+    /// The socket drops and the first reconnect succeeds; the platform answers the resync's
+    /// client-state request with `client_state`.
+    pub fn reconnect_and_resync(&mut self, client_state: &str) {
+        self.drop_socket();
+        self.wait_for_open(1_300);
+        self.connect_socket("1.1");
+        self.expect_request("/api/csta/agent/client-state", 200, client_state);
+    }
+
     /// A frame from the broker.
     pub fn server_frame(&mut self, text: &str) {
         let socket = self.socket.unwrap();
