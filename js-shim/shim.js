@@ -589,6 +589,7 @@ function wellClientAdapter(Core, host, hooks) {
       case 'ui': deliverUi(step[1]); break;
       case 'event': deliverEvent(step[1], step[2]); break;
       case 'log': deliverLog(step[1], step[2], step[3]); break;
+      case 'console': attempt(function () { console.log(step[1]); }); break;
       case 'settle': settle(step[1], step[2], step[3]); break;
     }
   }
@@ -971,8 +972,7 @@ function wellClientAdapter(Core, host, hooks) {
 
   function deliverLog(kind, content, toConsole) {
     var onLog = property(host, 'onLog');
-    // 'frame' lines (useWsLog) are for the console only, as stomp.js's debug output was.
-    if (kind !== 'frame' && typeof onLog === 'function') {
+    if (typeof onLog === 'function') {
       try {
         onLog.call(host, { type: kind, content: content });
       } catch (e) {

@@ -306,7 +306,7 @@ test('onLog gets every message; one that throws is not told about itself', () =>
 test('useWsLog frame lines go to the console, never to onLog', () => {
   const printed = [];
   const { client, core, host } = page({ pageConsole: { log: (line) => void printed.push(line) } });
-  core.queue(['log', 'frame', '>>> SEND', true], ['log', 'log', 'note', false]);
+  core.queue(['console', '>>> SEND'], ['log', 'log', 'note', false]);
   client.invoke('getVersion', []);
   assert.deepEqual(printed, ['>>> SEND']);
   assert.deepEqual(plain(host.logs), [{ type: 'log', content: 'note' }]);

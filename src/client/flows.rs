@@ -791,7 +791,7 @@ impl Client {
                 });
             }
         }
-        self.queue_log(LogKind::Frame, &line);
+        self.queue.push_back(Queued::Console(line));
     }
 
     /// Moves frames and session events out of the STOMP session.

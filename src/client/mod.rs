@@ -180,9 +180,6 @@ pub enum LogKind {
     Error,
     /// A message also shown to the agent (an alert of 1.3.7).
     Alert,
-    /// A STOMP frame sent (`>>> `) or a WebSocket message received (`<<< `), while
-    /// `useWsLog` is on: for the console only, never `onLog`, as stomp.js's debug output was.
-    Frame,
 }
 
 impl LogKind {
@@ -192,7 +189,6 @@ impl LogKind {
             LogKind::Log => "log",
             LogKind::Error => "error",
             LogKind::Alert => "alert",
-            LogKind::Frame => "frame",
         }
     }
 }
@@ -212,8 +208,7 @@ pub enum Delivery {
         /// Who gets it, in dispatch order.
         targets: Vec<Target>,
     },
-    /// `wellClient.onLog({type, content})` (but not for [`LogKind::Frame`]), and the console
-    /// when `console` is set.
+    /// `wellClient.onLog({type, content})`, and the console when `console` is set.
     Log {
         /// What kind of message.
         kind: LogKind,
@@ -222,6 +217,9 @@ pub enum Delivery {
         /// Whether it also goes to the browser console.
         console: bool,
     },
+    /// A line for the browser console only (`useWsLog`'s frames), never `onLog`, as
+    /// stomp.js's debug output was.
+    Console(String),
     /// Settle a command's Deferred: `Ok(None)` resolves with `undefined`.
     Settle {
         /// The command whose Deferred settles.
@@ -246,6 +244,7 @@ enum Queued {
         json: String,
     },
     Log(LogKind, String),
+    Console(String),
     Settle(CommandId, Result<Option<Value>, Rejection>),
 }
 
@@ -577,8 +576,9 @@ impl Client {
                 Queued::Log(kind, content) => Delivery::Log {
                     kind,
                     content,
-                    console: self.config.debug || kind == LogKind::Frame,
+                    console: self.config.debug,
                 },
+                Queued::Console(line) => Delivery::Console(line),
                 Queued::Settle(command, result) => Delivery::Settle {
                     command,
                     result: match result {

@@ -17,7 +17,8 @@
 //! | `insertClock` | | the status clock element |
 //! | `ui` | event | `wellClient.ui.main(event)` |
 //! | `event` | event, `[target]` | each target in order: `0` is `exports`, others handler ids |
-//! | `log` | kind, content, console | `onLog({type, content})` (not for kind `frame`), and the console |
+//! | `log` | kind, content, console | `onLog({type, content})`, and the console |
+//! | `console` | text | `console.log(text)` |
 //! | `settle` | command, ok, value (absent: `undefined`) | the command's Deferred |
 //!
 //! Event payloads are JSON already and go in as they are, so the shim parses each event once.
@@ -164,6 +165,7 @@ pub(super) fn delivery(delivery: Delivery) -> String {
             .text(kind.as_str())
             .text(&content)
             .flag(console),
+        Delivery::Console(line) => Step::new("console", line.len()).text(&line),
         Delivery::Settle { command, result } => {
             let step = Step::new("settle", 64).id(command.0);
             match result {

@@ -25,6 +25,8 @@ pub enum Seen {
     Event(Value, Vec<Target>),
     /// `onLog`'s type, the content, and whether it also goes to the console.
     Log(String, String, bool),
+    /// A line for the browser console only.
+    Console(String),
     Settled(CommandId, Result<Option<Value>, Value>),
 }
 
@@ -98,6 +100,7 @@ impl Page {
                     content,
                     console,
                 } => Seen::Log(kind.as_str().into(), content, console),
+                Delivery::Console(line) => Seen::Console(line),
                 Delivery::Settle { command, result } => Seen::Settled(
                     command,
                     match result {
